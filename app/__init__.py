@@ -1,0 +1,99 @@
+"""Application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from app import config as app_config
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, error handlers, CLI, logging."""
+    instance_path = os.environ.get("INSTANCE_PATH") or None
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.config.from_mapping(app_config.from_environment())
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.from_mapping(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        db_file = Path(app.instance_path) / "mascot.sqlite3"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
+    app.config.setdefault("MAIL_FILE_PATH", str(Path(app.instance_path) / "mail"))
+    from app.mail import backend_name
+
+    app.config["MAIL_BACKEND"] = backend_name(app.config["MAIL_BACKEND"])
+
+    from app import security
+
+    security.configure_secret_key(app)
+    configure_logging(app)
+    security.init_app(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure_logging(app: Flask) -> None:
+    from app.logging import configure
+
+    configure(app)
+
+
+def register_extensions(app: Flask) -> None:
+    from app import database
+    from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+    from app.i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(app.root_path).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    mail.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.accounts import bp as accounts_bp
+    from app.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import init_app
+
+    init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from app.i18n import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from app.accounts.cli import init_app as accounts_cli
+    from app.main.cli import init_app as main_cli
+
+    accounts_cli(app)
+    main_cli(app)

@@ -1,0 +1,38 @@
+"""``flask create-admin EMAIL``."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from email_validator import EmailNotValidError, validate_email
+from flask import Flask
+
+from app.accounts import services as svc
+from app.extensions import db
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--name", "display_name", default=None, help="Display name for a new account.")
+def create_admin(email: str, password_stdin: bool, display_name: str | None) -> None:
+    """Create an admin account for EMAIL, or make an existing account an admin."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise click.BadParameter(str(error), param_hint="EMAIL") from error
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    problems = svc.password_problems(password, [email])
+    if problems:
+        raise click.ClickException(" ".join(problems))
+    user = svc.create_or_promote_admin(email, password, display_name)
+    db.session.commit()
+    click.echo(f"Admin ready: {user.email} (id {user.id})")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(create_admin)

@@ -1,0 +1,85 @@
+"""Configuration read from the environment, with safe development defaults.
+
+Every variable is listed in the README's configuration table.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+
+def _bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def from_environment() -> dict:
+    """Return the settings that the environment gives; unset variables keep their defaults."""
+    env = os.environ.get("APP_ENV", "development").strip().lower()
+    production = env == "production"
+    redis_url = os.environ.get("REDIS_URL") or None
+    config: dict = {
+        "APP_ENV": env,
+        "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or None,
+        "REDIS_URL": redis_url,
+        "SITE_NAME_TH": "ตั้งชื่อมาสคอตรัฐบาลอิเล็กทรอนิกส์",
+        "SITE_NAME_EN": "Name the e-Government Mascot",
+        "FAN_PAGE_URL": os.environ.get("FAN_PAGE_URL", "https://www.facebook.com/egovthai"),
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", "contact@egov.example.go.th"),
+        "CONTACT_PHONE": os.environ.get("CONTACT_PHONE", "0 2141 0000"),
+        "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11-01"),
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
+        "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 500 * 1024),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # Mail: the file outbox unless an SMTP server is named.
+        "MAIL_BACKEND": os.environ.get(
+            "MAIL_BACKEND", "smtp" if os.environ.get("MAIL_SERVER") else "file"
+        ),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "localhost"),
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS"),
+        "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@egov.example.go.th"),
+        # Rate limits (Flask-Limiter syntax); storage is per process unless Redis is set.
+        "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "20 per 15 minutes"),
+        "RATELIMIT_REGISTER": os.environ.get("RATELIMIT_REGISTER", "10 per hour"),
+        "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per 15 minutes"),
+        "RATELIMIT_RESEND": os.environ.get("RATELIMIT_RESEND", "5 per hour"),
+        # Sign-up bots: a person needs at least this long to fill the form.
+        "REGISTER_MIN_SECONDS": _int("REGISTER_MIN_SECONDS", 3),
+        "LOGIN_MAX_FAILURES": 5,
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
+        "EMAIL_VERIFY_MAX_AGE": timedelta(hours=48),
+        "PASSWORD_RESET_MAX_AGE": timedelta(hours=2),
+        # Cookies.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production or _bool("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=7),
+        "WTF_CSRF_TIME_LIMIT": 3600 * 8,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "th",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
+        "LANGUAGES": ("th", "en"),
+    }
+    if os.environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    return config

@@ -1,0 +1,88 @@
+"""Translated error pages: every failure the user can cause answers 4xx with words, not a 500."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from app.extensions import db
+
+MESSAGES = {
+    400: (
+        _l("The request could not be understood"),
+        _l("Something in what was sent could not be read. Please go back, check it and try again."),
+    ),
+    403: (
+        _l("You cannot open this page"),
+        _l("Your account does not have permission for this page."),
+    ),
+    404: (
+        _l("Page not found"),
+        _l("The page you asked for does not exist or has moved. Try the home page or search."),
+    ),
+    405: (
+        _l("This action is not allowed here"),
+        _l("This page cannot be used that way. Please use the buttons and links on the site."),
+    ),
+    413: (
+        _l("What you sent is too large"),
+        _l("The form or file is larger than the site accepts. Please shorten it and try again."),
+    ),
+    429: (
+        _l("Too many tries"),
+        _l("You have tried this too many times in a short while. Please wait a few minutes."),
+    ),
+    500: (
+        _l("Something went wrong on our side"),
+        _l("We could not finish your request. Please try again later; nothing you saved is lost."),
+    ),
+}
+BAD_TEXT = _l(
+    "A field contained characters that are not allowed (for example a NUL byte or bytes that "
+    "are not UTF-8 text). Please retype it and try again."
+)
+CSRF_TITLE = _l("This form has expired")
+CSRF_MESSAGE = _l(
+    "For your safety, forms are only valid for a while. Please reload the page and try again."
+)
+
+
+def render_error(status: int, title=None, message=None):
+    default_title, default_message = MESSAGES.get(status, MESSAGES[500])
+    return (
+        render_template(
+            "errors/error.html",
+            status=status,
+            title=title or default_title,
+            message=message or default_message,
+        ),
+        status,
+    )
+
+
+def handle_http_exception(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    if error.code == 400 and error.description == "bad-text":
+        return render_error(400, message=BAD_TEXT)
+    response = render_error(error.code if error.code in MESSAGES else 500)
+    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+        return (*response, {"Allow": ", ".join(error.valid_methods)})
+    return response
+
+
+def handle_csrf_error(error: CSRFError):
+    return render_error(400, title=CSRF_TITLE, message=CSRF_MESSAGE)
+
+
+def handle_server_error(error: Exception):
+    db.session.rollback()
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(InternalServerError, handle_server_error)

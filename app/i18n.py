@@ -1,0 +1,117 @@
+"""Language choice (Thai first), Buddhist-Era dates and Bangkok times for templates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
+from babel.numbers import format_decimal
+from flask import Flask, current_app, request, url_for
+from flask_babel import get_locale
+
+LANG_COOKIE = "lang"
+BANGKOK = ZoneInfo("Asia/Bangkok")
+BE_OFFSET = 543
+
+
+def select_locale() -> str:
+    """``?lang=`` wins, then the remembered cookie, then Thai."""
+    languages = current_app.config["LANGUAGES"]
+    if not request:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        return asked
+    remembered = request.cookies.get(LANG_COOKIE)
+    if remembered in languages:
+        return remembered
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return "Asia/Bangkok"
+
+
+def current_language() -> str:
+    locale = get_locale()
+    return locale.language if locale else "th"
+
+
+def to_bangkok(value: datetime) -> datetime:
+    if value.tzinfo is None:
+        raise ValueError("naive datetime: store and pass aware UTC datetimes")
+    return value.astimezone(BANGKOK)
+
+
+def format_date(value: date | datetime | None, lang: str | None = None) -> str:
+    """``15 ก.ย. 2553`` in Thai (Buddhist Era), ``15 Sep 2010`` in English."""
+    if value is None:
+        return ""
+    lang = lang or current_language()
+    if isinstance(value, datetime):
+        value = to_bangkok(value).date()
+    day_month = babel_format_date(value, "d MMM", locale=lang)
+    year = value.year + BE_OFFSET if lang == "th" else value.year
+    return f"{day_month} {year}"
+
+
+def format_time(value: datetime | None, lang: str | None = None) -> str:
+    """``14:30 น.`` in Thai, ``2:30 pm`` in English, in Bangkok time."""
+    if value is None:
+        return ""
+    lang = lang or current_language()
+    local = to_bangkok(value)
+    if lang == "th":
+        return f"{babel_format_time(local, 'HH:mm', locale='th')} น."
+    return babel_format_time(local, "h:mm a", locale="en").lower()
+
+
+def format_datetime(value: datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    return f"{format_date(value, lang)} {format_time(value, lang)}"
+
+
+def format_number(value: int | float | None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=current_language())
+
+
+def url_for_language(lang: str) -> str:
+    """The current page's address with ``lang`` set, so the switch keeps the page."""
+    if not request.endpoint or request.endpoint == "static":
+        return url_for("main.home", lang=lang)
+    args = dict(request.view_args or {})
+    args.update({k: v for k, v in request.args.items() if k != "lang"})
+    args["lang"] = lang
+    try:
+        return url_for(request.endpoint, **args)
+    except Exception:  # an endpoint that cannot be rebuilt (error pages)
+        return url_for("main.home", lang=lang)
+
+
+def _remember_language(response):
+    changed = request.args.get("lang")
+    if changed in current_app.config["LANGUAGES"] and request.cookies.get(LANG_COOKIE) != changed:
+        response.set_cookie(
+            LANG_COOKIE,
+            changed,
+            max_age=365 * 24 * 3600,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        date=format_date, time=format_time, datetime=format_datetime, number=format_number
+    )
+    app.jinja_env.globals.update(
+        url_for_language=url_for_language, current_language=current_language
+    )
+    app.after_request(_remember_language)

@@ -1,0 +1,58 @@
+"""Home, the government-standard information pages, the site map and the health check."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort, jsonify, render_template
+
+from app.extensions import db, limiter
+from app.i18n import current_language
+from app.main import bp
+
+#: Information pages linked from the footer. Long documents are written whole in each
+#: language (main/pages/<lang>/<name>.html) rather than cut into translatable sentences.
+PAGES = {
+    "website-policy": "website_policy",
+    "privacy": "privacy",
+    "cookies": "cookies",
+    "accessibility": "accessibility",
+    "contact": "contact",
+}
+#: Shown in the footer; bump when the published content changes.
+LAST_UPDATED = date(2026, 11, 27)
+
+
+@bp.app_context_processor
+def _site_context() -> dict:
+    return {"last_updated": LAST_UPDATED}
+
+
+@bp.route("/")
+def home():
+    return render_template("main/home.html")
+
+
+@bp.route("/about/<slug>")
+def page(slug: str):
+    name = PAGES.get(slug)
+    if name is None:
+        abort(404)
+    return render_template(f"main/pages/{current_language()}/{name}.html")
+
+
+@bp.route("/sitemap")
+def sitemap():
+    return render_template("main/sitemap.html")
+
+
+@bp.route("/healthz")
+@limiter.exempt
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
