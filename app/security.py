@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 from flask import Flask, abort, request
 
@@ -59,17 +60,32 @@ def configure_secret_key(app: Flask) -> None:
     app.config["SECRET_KEY"] = key_file.read_text().strip()
 
 
+def _undecodable(raw: bytes) -> bool:
+    """True when percent-decoded ``raw`` is not UTF-8 (Werkzeug would keep it as "%FF")."""
+    try:
+        unquote_to_bytes(raw.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
 def _reject_bad_text() -> None:
-    """Refuse NUL bytes and undecodable bytes (Werkzeug turns them into U+FFFD) in any field."""
+    """Refuse NUL bytes and bytes that are not UTF-8 in the query and in any form field."""
+    if _undecodable(request.query_string):
+        abort(400, description="bad-text")
     values = list(request.args.values())
-    if request.method in {"POST", "PUT", "PATCH", "DELETE"} and request.mimetype in {
-        "application/x-www-form-urlencoded",
-        "multipart/form-data",
-    }:
-        values.extend(request.form.values())
-    for value in values:
-        if "\x00" in value or "\ufffd" in value:
-            abort(400, description="bad-text")
+    if request.method in {"POST", "PUT", "PATCH", "DELETE"}:
+        if request.mimetype == "application/x-www-form-urlencoded":
+            if _undecodable(request.get_data(cache=True)):
+                abort(400, description="bad-text")
+            values.extend(request.form.values())
+        elif request.mimetype == "multipart/form-data":
+            # Multipart text parts are decoded with errors="replace": look for U+FFFD.
+            values.extend(request.form.values())
+            if any("\ufffd" in value for value in request.form.values()):
+                abort(400, description="bad-text")
+    if any("\x00" in value for value in values):
+        abort(400, description="bad-text")
 
 
 def _set_headers(response):

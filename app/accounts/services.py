@@ -54,24 +54,33 @@ def check_password(user: User, password: str) -> bool:
 
 
 def password_problems(password: str, user_inputs: list[str] | None = None) -> list[str]:
-    """Why a password is too weak, in the reader's language; empty when it is good enough."""
-    problems: list[str] = []
+    """Why a password is too weak, in the reader's language; empty when it is good enough.
+
+    ``user_inputs`` are the person's own words (e-mail, display name): a password built on
+    them is refused, and zxcvbn scores the rest.
+    """
     if len(password) < PASSWORD_MIN_LENGTH:
-        problems.append(str(_l("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH)))
+        return [str(_l("Use at least %(n)d characters.", n=PASSWORD_MIN_LENGTH))]
     if len(password) > PASSWORD_MAX_LENGTH:
-        problems.append(str(_l("Use at most %(n)d characters.", n=PASSWORD_MAX_LENGTH)))
-        return problems
-    inputs = [part for value in (user_inputs or []) for part in value.replace("@", " ").split()]
-    if not problems and zxcvbn(password, user_inputs=inputs)["score"] < PASSWORD_MIN_SCORE:
-        problems.append(
+        return [str(_l("Use at most %(n)d characters.", n=PASSWORD_MAX_LENGTH))]
+    lowered = password.casefold()
+    words = set()
+    for value in user_inputs or []:
+        value = value.casefold().strip()
+        words.add(value)
+        words.update(part for part in value.replace("@", " ").split() if len(part) >= 4)
+    if any(word and word in lowered for word in words):
+        return [str(_l("Do not use your name or e-mail address in your password."))]
+    if zxcvbn(password, user_inputs=sorted(words))["score"] < PASSWORD_MIN_SCORE:
+        return [
             str(
                 _l(
                     "This password is too easy to guess. Try a few unrelated words "
                     "together, and do not use your name or e-mail."
                 )
             )
-        )
-    return problems
+        ]
+    return []
 
 
 def find_user_by_email(email: str) -> User | None:
