@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy=false -d app/translations -f
+	$(BIN)/pybabel compile -d app/translations
 
 migrate: install
 	$(BIN)/flask db upgrade

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -43,8 +44,12 @@ def backend_name(configured: str) -> str:
     return BACKENDS.get(configured, configured)
 
 
-def send_mail(to: str, template: str, lang: str, **context) -> None:
-    """Render ``mail/<template>.txt`` in ``lang`` (first line is the subject) and send it."""
+def send_mail(to: str, template: str, lang: str, **context) -> bool:
+    """Render ``mail/<template>.txt`` in ``lang`` (first line is the subject) and send it.
+
+    A mail server that is down must not undo what the request saved: the failure is logged
+    and False returned, so the caller commits first and the person can ask again.
+    """
     with force_locale(lang):
         text = render_template(f"mail/{template}.txt", lang=lang, **context)
     subject, _, body = text.strip().partition("\n")
@@ -54,4 +59,9 @@ def send_mail(to: str, template: str, lang: str, **context) -> None:
         from_email=current_app.config["MAIL_DEFAULT_SENDER"],
         to=[to],
     )
-    message.send()
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("could not send %s mail", template)
+        return False
+    return True

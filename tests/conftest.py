@@ -18,7 +18,6 @@ from flask.testing import FlaskClient
 
 from app import create_app
 from app.extensions import db as _db
-from tests import helpers
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 

@@ -70,6 +70,19 @@ def _send_verification(user: User) -> None:
     )
 
 
+def _send_already_registered(email: str) -> None:
+    existing = svc.find_user_by_email(email)
+    if existing is not None:
+        send_mail(
+            existing.email,
+            "already_registered",
+            existing.locale,
+            user=existing,
+            login_link=url_for("accounts.login", _external=True),
+            reset_link=url_for("accounts.reset_request", _external=True),
+        )
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @_limit("RATELIMIT_REGISTER")
 def register():
@@ -83,20 +96,11 @@ def register():
         result = svc.register_user(
             form.display_name.data, form.email.data, form.password.data, current_language()
         )
+        db.session.commit()
         if result.user is not None:
             _send_verification(result.user)
         else:
-            existing = svc.find_user_by_email(form.email.data)
-            if existing is not None:
-                send_mail(
-                    existing.email,
-                    "already_registered",
-                    existing.locale,
-                    user=existing,
-                    login_link=url_for("accounts.login", _external=True),
-                    reset_link=url_for("accounts.reset_request", _external=True),
-                )
-        db.session.commit()
+            _send_already_registered(form.email.data)
         return redirect(url_for("accounts.register_sent"))
     form.stamp()
     return render_template("accounts/register.html", form=form), _form_status(form)
