@@ -9,6 +9,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
 from app.accounts import services as svc
+from app.audit import services as audit
 from app.extensions import db
 
 
@@ -29,7 +30,14 @@ def create_admin(email: str, password_stdin: bool, display_name: str | None) -> 
     problems = svc.password_problems(password, [email])
     if problems:
         raise click.ClickException(" ".join(problems))
+    existed = svc.find_user_by_email(email) is not None
     user = svc.create_or_promote_admin(email, password, display_name)
+    audit.record(
+        "user.promote_admin" if existed else "user.create_admin",
+        "user",
+        user.id,
+        after={"email": user.email, "role": user.role},
+    )
     db.session.commit()
     click.echo(f"Admin ready: {user.email} (id {user.id})")
 

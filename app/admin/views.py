@@ -1,0 +1,34 @@
+"""Dashboard and the read-only audit log."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import User
+from app.admin import add_menu_item, admin_required, bp
+from app.audit.models import AuditEntry
+from app.extensions import db
+
+add_menu_item("admin.index", _l("Dashboard"))
+add_menu_item("admin.audit_log", _l("Audit log"), admin_only=True)
+
+AUDIT_PAGE_SIZE = 50
+
+
+@bp.route("/")
+def index():
+    users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
+    return render_template("admin/index.html", users=users)
+
+
+@bp.route("/audit")
+@admin_required
+def audit_log():
+    query = sa.select(AuditEntry).order_by(AuditEntry.id.desc())
+    action = request.args.get("action", "").strip()
+    if action:
+        query = query.where(AuditEntry.action == action)
+    page = db.paginate(query, per_page=AUDIT_PAGE_SIZE, max_per_page=AUDIT_PAGE_SIZE)
+    return render_template("admin/audit.html", page=page, action=action)
