@@ -77,11 +77,15 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
+    from app.contest import bp as contest_bp
     from app.main import bp as main_bp
+    from app.news import bp as news_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(contest_bp)
+    app.register_blueprint(news_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

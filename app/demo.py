@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import current_app
 
@@ -41,16 +43,27 @@ def seed_citizens() -> int:
     return added
 
 
+#: Features add a function ``seeder(phase) -> str`` (a line for the summary), run in order
+#: after the demo citizens exist. Each must be safe to run twice.
+SEEDERS: list[Callable[[str], str]] = []
+
+
+def add_seeder(seeder: Callable[[str], str]) -> None:
+    if seeder not in SEEDERS:
+        SEEDERS.append(seeder)
+
+
 def seed(phase: str = "submissions") -> str:
     """Add the demo content that is missing; return a short summary for the terminal."""
     if current_app.config.get("APP_ENV") == "production":
         raise DemoRefused("seed-demo refuses to run with APP_ENV=production")
-    citizens = seed_citizens()
+    lines = [f"{seed_citizens()} new demo citizens"]
     db.session.commit()
-    return (
-        f"Demo content ready ({citizens} new citizens). Log in as {DEMO_CITIZENS[0][1]} "
-        f"with the password {DEMO_PASSWORD}"
-    )
+    for seeder in SEEDERS:
+        lines.append(seeder(phase))
+        db.session.commit()
+    lines.append(f"Log in as {DEMO_CITIZENS[0][1]} with the password {DEMO_PASSWORD}")
+    return "Demo content ready: " + "; ".join(lines)
 
 
 def database_is_empty() -> bool:

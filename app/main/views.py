@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -29,9 +31,28 @@ def _site_context() -> dict:
     return {"last_updated": LAST_UPDATED}
 
 
+@dataclass(frozen=True)
+class HomeSection:
+    order: int
+    template: str
+    context: Callable[[], dict]
+
+
+#: Blocks of the home page, lowest order first; features add theirs with add_home_section.
+HOME_SECTIONS: list[HomeSection] = []
+
+
+def add_home_section(order: int, template: str, context: Callable[[], dict]) -> None:
+    """Show ``template`` on the home page, rendered with what ``context()`` returns."""
+    if all(section.template != template for section in HOME_SECTIONS):
+        HOME_SECTIONS.append(HomeSection(order, template, context))
+        HOME_SECTIONS.sort(key=lambda section: section.order)
+
+
 @bp.route("/")
 def home():
-    return render_template("main/home.html")
+    sections = [(section.template, section.context()) for section in HOME_SECTIONS]
+    return render_template("main/home.html", sections=sections)
 
 
 @bp.route("/about/<slug>")
