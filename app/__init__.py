@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as app_config
 
@@ -30,6 +31,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from app import security
 
+    if app.config["PROXY_HOPS"]:
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     security.configure_secret_key(app)
     configure_logging(app)
     security.init_app(app)

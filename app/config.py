@@ -39,6 +39,8 @@ def from_environment() -> dict:
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 500 * 1024),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-* are trusted.
+        "PROXY_HOPS": _int("PROXY_HOPS", 0),
         # Mail: the file outbox unless an SMTP server is named.
         "MAIL_BACKEND": os.environ.get(
             "MAIL_BACKEND", "smtp" if os.environ.get("MAIL_SERVER") else "file"

@@ -134,3 +134,31 @@ def test_naming_convention_names_constraints(db):
     inspector = sa.inspect(db.engine)
     uniques = {u["name"] for u in inspector.get_unique_constraints("user_account")}
     assert "uq_user_account_email" in uniques
+
+
+def test_proxy_fix_trusts_exactly_the_configured_hops(app_config, monkeypatch, tmp_path):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "inst"))
+    behind_nginx = create_app({**app_config, "PROXY_HOPS": 1})
+
+    @behind_nginx.get("/_whoami")
+    def whoami():
+        from flask import request
+
+        return f"{request.remote_addr} {request.scheme}"
+
+    headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https"}
+    seen = behind_nginx.test_client().get("/_whoami", headers=headers).get_data(as_text=True)
+    assert seen == "198.51.100.7 https"  # only the last hop, added by our own proxy
+    response = behind_nginx.test_client().get("/", headers=headers)
+    assert "Strict-Transport-Security" in response.headers
+
+
+def test_without_a_proxy_forwarded_headers_are_ignored(app, client):
+    @app.get("/_whoami")
+    def whoami():
+        from flask import request
+
+        return f"{request.remote_addr} {request.scheme}"
+
+    seen = client.get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"}).get_data(as_text=True)
+    assert seen == "127.0.0.1 http"
