@@ -1,0 +1,228 @@
+"""Staff screens: posts (create, edit, preview, publish, unpublish) and the moderation queue of
+comments and trackbacks. The admin blueprint already turns away everyone but staff."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from app.admin import add_menu_item, bp
+from app.extensions import db
+from app.news import services, text
+from app.news.forms import EmptyForm, PostForm
+from app.news.models import Comment, ModerationWord, Post, Trackback
+
+add_menu_item("admin.news_posts", _l("News posts"))
+add_menu_item("admin.news_comments", _l("Comments and trackbacks"))
+
+ADMIN_PAGE_SIZE = 25
+ACTION_LABELS = {"approve": _l("Approve"), "hide": _l("Hide"), "spam": _l("Mark as spam")}
+
+
+@bp.route("/posts")
+def news_posts():
+    page = db.paginate(
+        sa.select(Post).order_by(Post.created_at.desc(), Post.id.desc()),
+        per_page=ADMIN_PAGE_SIZE,
+        max_per_page=ADMIN_PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template(
+        "news/admin/posts.html", page=page, action_form=EmptyForm(), now=services.utcnow()
+    )
+
+
+def _apply_error(form: PostForm, error: services.NewsError) -> None:
+    field = getattr(form, error.field or "slug", form.slug)
+    field.errors = [*field.errors, str(error.message)]
+
+
+def _preview(form: PostForm) -> dict:
+    return {
+        "html_th": text.render_markdown(form.body_th.data or ""),
+        "html_en": text.render_markdown(form.body_en.data or ""),
+    }
+
+
+@bp.route("/posts/new", methods=["GET", "POST"])
+def news_post_new():
+    form = PostForm()
+    preview = None
+    if form.validate_on_submit():
+        if "preview" in request.form:
+            preview = _preview(form)
+        else:
+            try:
+                post = services.create_post(form.to_data(), author=current_user)
+            except services.NewsError as error:
+                db.session.rollback()
+                _apply_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The post has been saved."), "success")
+                return redirect(url_for("admin.news_post_edit", post_id=post.id))
+    status = 400 if form.errors else 200
+    return render_template("news/admin/edit.html", form=form, post=None, preview=preview), status
+
+
+@bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+def news_post_edit(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    form = PostForm()
+    preview = None
+    if request.method == "GET":
+        form.fill_from(post)
+    elif form.validate_on_submit():
+        if "preview" in request.form:
+            preview = _preview(form)
+        else:
+            try:
+                services.update_post(post, form.to_data())
+            except services.NewsError as error:
+                db.session.rollback()
+                _apply_error(form, error)
+            else:
+                db.session.commit()
+                flash(_("The post has been saved."), "success")
+                return redirect(url_for("admin.news_post_edit", post_id=post.id))
+    status = 400 if form.errors else 200
+    return render_template(
+        "news/admin/edit.html",
+        form=form,
+        post=post,
+        preview=preview,
+        action_form=EmptyForm(),
+        now=services.utcnow(),
+    ), status
+
+
+@bp.route("/posts/<int:post_id>/publish", methods=["POST"])
+def news_post_publish(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.publish_post(post)
+    db.session.commit()
+    flash(_("The post is published."), "success")
+    return redirect(
+        (request.form.get("back") == "list" and url_for("admin.news_posts"))
+        or url_for("admin.news_post_edit", post_id=post.id)
+    )
+
+
+@bp.route("/posts/<int:post_id>/unpublish", methods=["POST"])
+def news_post_unpublish(post_id: int):
+    post = db.get_or_404(Post, post_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.unpublish_post(post)
+    db.session.commit()
+    flash(_("The post is no longer published."), "success")
+    return redirect(
+        (request.form.get("back") == "list" and url_for("admin.news_posts"))
+        or url_for("admin.news_post_edit", post_id=post.id)
+    )
+
+
+# --- Moderation queue ------------------------------------------------------------------------
+
+
+def _tab() -> str:
+    tab = request.values.get("tab", "pending")
+    return tab if tab in services.QUEUE_TABS else "pending"
+
+
+@bp.route("/comments")
+def news_comments():
+    tab = _tab()
+    page = db.paginate(
+        services.comment_queue_query(tab),
+        per_page=ADMIN_PAGE_SIZE,
+        max_per_page=ADMIN_PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template(
+        "news/admin/comments.html",
+        tab=tab,
+        page=page,
+        trackbacks=services.trackback_queue(tab),
+        counts=services.queue_counts(),
+        action_form=EmptyForm(),
+        actions=ACTION_LABELS,
+        words=list(db.session.scalars(sa.select(ModerationWord).order_by(ModerationWord.word))),
+    )
+
+
+@bp.route("/comments/<int:comment_id>/<action>", methods=["POST"])
+def news_comment_moderate(comment_id: int, action: str):
+    if action not in services.MODERATION_ACTIONS:
+        abort(404)
+    comment = db.get_or_404(Comment, comment_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.moderate_comment(comment, action)
+    db.session.commit()
+    flash(_("Done: %(action)s.", action=ACTION_LABELS[action]), "success")
+    return redirect(url_for("admin.news_comments", tab=_tab()))
+
+
+@bp.route("/trackbacks/<int:trackback_id>/<action>", methods=["POST"])
+def news_trackback_moderate(trackback_id: int, action: str):
+    if action not in services.MODERATION_ACTIONS:
+        abort(404)
+    trackback = db.get_or_404(Trackback, trackback_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.moderate_trackback(trackback, action)
+    db.session.commit()
+    flash(_("Done: %(action)s.", action=ACTION_LABELS[action]), "success")
+    return redirect(url_for("admin.news_comments", tab=_tab()))
+
+
+@bp.route("/comments/bulk", methods=["POST"])
+def news_comments_bulk():
+    """First POST: a confirmation page listing the items; second POST (confirm=yes): done."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    action = request.form.get("action", "")
+    items = request.form.getlist("items")[:200]
+    tab = _tab()
+    if action not in services.MODERATION_ACTIONS or not items:
+        flash(_("Choose at least one item and an action."), "error")
+        return redirect(url_for("admin.news_comments", tab=tab))
+    if request.form.get("confirm") != "yes":
+        return render_template(
+            "news/admin/confirm_bulk.html",
+            form=form,
+            action=action,
+            action_label=ACTION_LABELS[action],
+            found=services.describe_items(items),
+            tab=tab,
+        )
+    done = services.bulk_moderate(items, action)
+    db.session.commit()
+    flash(_("Done: %(action)s (%(n)d items).", action=ACTION_LABELS[action], n=done), "success")
+    return redirect(url_for("admin.news_comments", tab=tab))
+
+
+@bp.route("/comments/words", methods=["POST"])
+def news_moderation_words():
+    """Add or remove a word that holds comments for moderation."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    word = services.text.normalise(request.form.get("word", "")).strip()[:100]
+    remove = request.form.get("remove", "")
+    if remove.isdigit():
+        services.remove_moderation_word(int(remove))
+        flash(_("The word has been removed."), "success")
+    elif len(word) >= 2:
+        services.add_moderation_word(word)
+        flash(_("The word has been added."), "success")
+    else:
+        flash(_("Enter a word of at least 2 characters."), "error")
+    db.session.commit()
+    return redirect(url_for("admin.news_comments", tab=_tab()))

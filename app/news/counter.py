@@ -1,0 +1,224 @@
+"""The post view counter.
+
+Which loads count: GET only, not HEAD, not prefetch, not a known bot (crawlerdetect), not the
+same browser again within 30 minutes (a signed cookie lists the posts it was counted for).
+
+How they are stored: a page view never writes to the database itself. Increments go to a
+buffer (in this process's memory, or a Redis hash when REDIS_URL is set) and are flushed in
+one UPDATE per post, every few seconds or every N hits, and when the worker exits (atexit and
+gunicorn's worker_exit hook call ``flush_all``). The number shown is the stored count plus
+what is still buffered.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import logging
+import threading
+import time
+import weakref
+from functools import lru_cache
+
+import sqlalchemy as sa
+from crawlerdetect import CrawlerDetect
+from flask import Flask, Request, current_app
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from app.extensions import db
+
+log = logging.getLogger(__name__)
+
+COOKIE_NAME = "news_seen"
+REVISIT_SECONDS = 30 * 60
+COOKIE_MAX_POSTS = 40
+REDIS_PREFIX = "news:views"
+
+_detector = CrawlerDetect()
+
+
+@lru_cache(maxsize=4096)
+def is_bot(user_agent: str) -> bool:
+    """Known crawlers, by a maintained list; an empty User-Agent is no browser either."""
+    if not user_agent.strip():
+        return True
+    return bool(_detector.isCrawler(user_agent))
+
+
+def is_prefetch(request: Request) -> bool:
+    headers = request.headers
+    purpose = (headers.get("Sec-Purpose", "") + " " + headers.get("Purpose", "")).lower()
+    return "prefetch" in purpose or "prerender" in purpose or headers.get("X-Moz") == "prefetch"
+
+
+def countable(request: Request) -> bool:
+    """A page load by a person: GET, not prefetch, not a bot."""
+    if request.method != "GET" or is_prefetch(request):
+        return False
+    return not is_bot(request.headers.get("User-Agent", ""))
+
+
+def _serializer() -> URLSafeSerializer:
+    return current_app.extensions["news_view_counter"].serializer
+
+
+def seen_posts(request: Request, now: float) -> dict[int, float]:
+    """Posts this browser was counted for within the last 30 minutes: {post id: time}."""
+    raw = request.cookies.get(COOKIE_NAME)
+    if not raw:
+        return {}
+    try:
+        data = _serializer().loads(raw)
+        return {
+            int(post_id): float(when)
+            for post_id, when in data
+            if now - float(when) < REVISIT_SECONDS
+        }
+    except (BadSignature, TypeError, ValueError):
+        return {}
+
+
+def seen_cookie(seen: dict[int, float]) -> str:
+    newest = sorted(seen.items(), key=lambda item: item[1], reverse=True)[:COOKIE_MAX_POSTS]
+    return _serializer().dumps([[post_id, int(when)] for post_id, when in newest])
+
+
+class ViewCounter:
+    """Buffered increments for one app (one database)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.flush_every = int(app.config.get("NEWS_VIEW_FLUSH_EVERY", 100))
+        self.flush_seconds = float(app.config.get("NEWS_VIEW_FLUSH_SECONDS", 5))
+        self.enabled = bool(app.config.get("NEWS_VIEW_COUNTING", True))
+        # Built once: the cookie is read and signed on every counted page load.
+        self.serializer = URLSafeSerializer(app.secret_key, salt="news-seen")
+        self._lock = threading.Lock()
+        self._pending: dict[int, int] = {}
+        self._hits = 0
+        self._last_flush = time.monotonic()
+        self._redis = None
+        if app.config.get("REDIS_URL"):
+            import redis
+
+            self._redis = redis.Redis.from_url(app.config["REDIS_URL"])
+        # Post ids belong to one database: sites (or test runs) sharing a Redis must not mix.
+        database = hashlib.sha256(str(app.config["SQLALCHEMY_DATABASE_URI"]).encode()).hexdigest()
+        self.pending_key = f"{REDIS_PREFIX}:{database[:16]}:pending"
+        self.lock_key = f"{REDIS_PREFIX}:{database[:16]}:flush-lock"
+
+    # --- recording -------------------------------------------------------------------------
+    def add(self, post_id: int, n: int = 1) -> int:
+        """Count ``n`` views; return the post's buffered count including them (read before any
+        flush this call triggers, so stored-as-loaded + returned value is the true total)."""
+        if self._redis is not None:
+            pipe = self._redis.pipeline(transaction=False)
+            pipe.hincrby(self.pending_key, str(post_id), n)
+            # Whoever takes this short lock flushes: at most one flush per interval overall.
+            pipe.set(self.lock_key, "1", nx=True, ex=max(1, int(self.flush_seconds)))
+            value, due = pipe.execute()
+            if due:
+                self.flush()
+            return int(value)
+        with self._lock:
+            value = self._pending.get(post_id, 0) + n
+            self._pending[post_id] = value
+            self._hits += n
+            due = (
+                self._hits >= self.flush_every
+                or time.monotonic() - self._last_flush >= self.flush_seconds
+            )
+        if due:
+            self.flush()
+        return value
+
+    def pending(self, post_id: int) -> int:
+        if self._redis is not None:
+            value = self._redis.hget(self.pending_key, str(post_id))
+            return int(value or 0)
+        with self._lock:
+            return self._pending.get(post_id, 0)
+
+    # --- flushing --------------------------------------------------------------------------
+    def _take(self) -> dict[int, int]:
+        if self._redis is not None:
+            pipe = self._redis.pipeline(transaction=True)
+            pipe.hgetall(self.pending_key)
+            pipe.delete(self.pending_key)
+            values, _ = pipe.execute()
+            return {int(k): int(v) for k, v in values.items() if int(v)}
+        with self._lock:
+            taken, self._pending = self._pending, {}
+            self._hits = 0
+            self._last_flush = time.monotonic()
+            return taken
+
+    def _give_back(self, counts: dict[int, int]) -> None:
+        if self._redis is not None:
+            pipe = self._redis.pipeline(transaction=True)
+            for post_id, n in counts.items():
+                pipe.hincrby(self.pending_key, str(post_id), n)
+            pipe.execute()
+            return
+        with self._lock:
+            for post_id, n in counts.items():
+                self._pending[post_id] = self._pending.get(post_id, 0) + n
+                self._hits += n
+
+    def flush(self) -> int:
+        """Write buffered counts: one UPDATE per post, in one transaction. Returns views written."""
+        counts = self._take()
+        if not counts:
+            return 0
+        from app.news.models import Post
+
+        table = Post.__table__
+        statement = (
+            table.update()
+            .where(table.c.id == sa.bindparam("pid"))
+            # updated_at kept as it is: a view is not an edit (the sitemap's lastmod uses it).
+            .values(
+                view_count=table.c.view_count + sa.bindparam("n"), updated_at=table.c.updated_at
+            )
+        )
+        # Sorted ids: concurrent flushes lock rows in the same order (no deadlock).
+        params = [{"pid": pid, "n": n} for pid, n in sorted(counts.items())]
+        try:
+            with self.app.app_context(), db.engine.begin() as connection:
+                connection.execute(statement, params)
+        except Exception:
+            # Keep the counts for the next flush rather than lose them.
+            log.exception(
+                "view counter flush failed; %d views kept for later", sum(counts.values())
+            )
+            self._give_back(counts)
+            return 0
+        return sum(counts.values())
+
+
+_counters: weakref.WeakSet[ViewCounter] = weakref.WeakSet()
+
+
+def init_app(app: Flask) -> ViewCounter:
+    counter = ViewCounter(app)
+    app.extensions["news_view_counter"] = counter
+    _counters.add(counter)
+    return counter
+
+
+def get_counter() -> ViewCounter:
+    return current_app.extensions["news_view_counter"]
+
+
+def flush_all() -> int:
+    """Flush every app's buffer; for atexit and gunicorn's ``worker_exit`` hook."""
+    total = 0
+    for counter in list(_counters):
+        try:
+            total += counter.flush()
+        except Exception:  # at exit, a failure must not stop the other flushes
+            log.exception("view counter flush at exit failed")
+    return total
+
+
+atexit.register(flush_all)
