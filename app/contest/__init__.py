@@ -1,5 +1,41 @@
+"""The naming contest: campaign schedule, name entries, review, shortlist and its admin area."""
+
 from flask import Blueprint
 
-bp = Blueprint("contest", __name__)
+# cli_group=None: ``flask campaign schedule`` sits at the top level, as SPEC section 6 says.
+bp = Blueprint("contest", __name__, cli_group=None)
 
-from app.contest import views  # noqa: E402,F401  (routes register on import)
+
+def _home_context() -> dict:
+    from app.contest.home import panel_context
+
+    return panel_context()
+
+
+def _connect() -> None:
+    from app.accounts import services as accounts
+    from app.contest import services as svc
+    from app.demo import add_seeder
+    from app.main.views import add_home_section
+
+    add_home_section(order=10, template="contest/_home_panel.html", context=_home_context)
+    if svc.export_entries not in accounts.data_exporters:
+        accounts.data_exporters.append(svc.export_entries)
+    accounts.account_deleting.connect(_unlink_on_delete, weak=False)
+
+    from app.contest.demo import seed_contest
+
+    add_seeder(seed_contest)
+
+
+def _unlink_on_delete(sender, user, **extra) -> None:
+    from app.contest.services import unlink_entries
+
+    unlink_entries(user)
+
+
+_connect()
+
+from app.contest import admin_views, cli, views  # noqa: E402,F401  (routes register on import)
+from app.staff import two_factor_views  # noqa: E402,F401  (users, roles, second factor)
+from app.staff import views as staff_views  # noqa: E402,F401

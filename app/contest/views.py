@@ -1,1 +1,125 @@
-"""Routes: being built."""
+"""Public contest pages: propose a name, the confirmation, my entries, the rules."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.accounts.decorators import verified_required
+from app.contest import bp
+from app.contest import services as svc
+from app.contest.forms import EntryForm
+from app.extensions import db, limiter
+from app.models import utcnow
+
+DEFAULT_ENTRY_LIMIT = "20 per hour"
+#: SQLite answers "database is locked" to the loser of two parallel writes: start over.
+WRITE_ATTEMPTS = 5
+
+
+def _entry_limit() -> str:
+    return current_app.config.get("RATELIMIT_ENTRY", DEFAULT_ENTRY_LIMIT)
+
+
+def not_open_page(campaign, status: int = 409):
+    """The friendly answer outside the window: the dates, in the reader's language."""
+    now = utcnow()
+    current = svc.phase(campaign, now) if campaign else None
+    return (
+        render_template("contest/not_open.html", campaign=campaign, phase=current, Phase=svc.Phase),
+        status,
+    )
+
+
+@bp.route("/contest")
+def rules():
+    campaign = svc.current_campaign()
+    now = utcnow()
+    return render_template(
+        "contest/rules.html",
+        campaign=campaign,
+        phase=svc.phase(campaign, now) if campaign else None,
+        countdown=svc.countdown(campaign, now) if campaign else None,
+        Phase=svc.Phase,
+        labels=svc.PHASE_LABELS,
+    )
+
+
+@bp.route("/contest/submit", methods=["GET", "POST"])
+@verified_required
+@limiter.limit(_entry_limit, methods=["POST"])
+def submit():
+    campaign = svc.current_campaign()
+    if campaign is None or svc.phase(campaign, utcnow()) is not svc.Phase.SUBMISSIONS:
+        return not_open_page(campaign)
+    form = EntryForm()
+    error = None
+    if form.validate_on_submit():
+        for attempt in range(WRITE_ATTEMPTS):
+            # End the read-only transaction so that submit_entry starts a fresh one.
+            db.session.commit()
+            try:
+                result = svc.submit_entry(
+                    campaign,
+                    current_user,
+                    form.proposed_name.data,
+                    form.meaning.data,
+                    form.submission_token.data or "",
+                )
+                db.session.commit()
+                break
+            except sa.exc.OperationalError:
+                db.session.rollback()
+                if attempt == WRITE_ATTEMPTS - 1:
+                    raise
+            except svc.NotOpen as refused:
+                db.session.rollback()
+                return not_open_page(refused.campaign)
+            except svc.EntryRefused as refused:
+                db.session.rollback()
+                error = str(refused.message)
+                break
+        if error is None:
+            if not result.repeated:
+                flash(_("Thank you. Your proposed name has been received."), "success")
+            return redirect(url_for("contest.confirmation", code=result.entry.reference_code))
+    if not form.submission_token.data or error:
+        form.submission_token.data = svc.new_submission_token()
+    mine = svc.entries_of(current_user, campaign)
+    status = 400 if (form.errors or error) else 200
+    return (
+        render_template(
+            "contest/submit.html",
+            form=form,
+            campaign=campaign,
+            error=error,
+            used=len(mine),
+        ),
+        status,
+    )
+
+
+@bp.route("/contest/entries/<code>")
+@login_required
+def confirmation(code: str):
+    entry = svc.owned_entry(code, current_user)
+    if entry is None:
+        abort(404)
+    return render_template("contest/confirmation.html", entry=entry, campaign=entry.campaign)
+
+
+@bp.route("/contest/my-entries")
+@login_required
+def my_entries():
+    campaign = svc.current_campaign()
+    entries = svc.entries_of(current_user)
+    now = utcnow()
+    can_submit = campaign is not None and svc.phase(campaign, now) is svc.Phase.SUBMISSIONS
+    return render_template(
+        "contest/my_entries.html",
+        entries=entries,
+        campaign=campaign,
+        can_submit=can_submit,
+    )

@@ -1,0 +1,71 @@
+"""Users and roles: search, change a role, disable or enable an account. Every change is
+audited, and an admin cannot demote or disable themself (the area would lose its last key)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import Role, User
+from app.audit import services as audit
+
+USER_FIELDS = ("role", "disabled")
+
+
+class StaffError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def users_query(search: str | None, role: str | None):
+    query = sa.select(User).order_by(User.id.desc())
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == role)
+    search = (search or "").strip().lower()
+    if search:
+        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        query = query.where(
+            sa.or_(
+                User.email.like(f"%{escaped}%", escape="\\"),
+                sa.func.lower(User.display_name).like(f"%{escaped}%", escape="\\"),
+            )
+        )
+    return query
+
+
+def change_role(user: User, role: str, actor: User) -> None:
+    if role not in {r.value for r in Role}:
+        raise StaffError(_l("Please choose a role from the list."))
+    if user.id == actor.id and role != Role.ADMIN.value:
+        raise StaffError(_l("You cannot remove your own admin role. Ask another admin."))
+    if user.role == role:
+        return
+    before = audit.snapshot(user, USER_FIELDS)
+    user.role = role
+    audit.record(
+        "user.role",
+        "user",
+        user.id,
+        before=before,
+        after=audit.snapshot(user, USER_FIELDS),
+        actor=actor,
+    )
+
+
+def set_disabled(user: User, disabled: bool, actor: User, reason: str | None = None) -> None:
+    if user.id == actor.id and disabled:
+        raise StaffError(_l("You cannot disable your own account."))
+    if user.disabled == disabled:
+        return
+    before = audit.snapshot(user, USER_FIELDS)
+    user.disabled = disabled
+    audit.record(
+        "user.disable" if disabled else "user.enable",
+        "user",
+        user.id,
+        before=before,
+        after=audit.snapshot(user, USER_FIELDS),
+        reason=(reason or "").strip() or None,
+        actor=actor,
+    )

@@ -1,0 +1,186 @@
+"""Staff second factor (TOTP, RFC 6238): set-up, codes at each log-in, recovery codes.
+
+The admin guard calls ``require_staff_second_factor()`` after its role check; it sends a
+moderator or admin without a confirmed factor to set-up, and one who has not entered a code
+since logging in to the code page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+
+import pyotp
+import segno
+import sqlalchemy as sa
+from flask import current_app, redirect, request, session, url_for
+from flask_login import current_user, user_logged_in
+from markupsafe import Markup
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.extensions import db
+from app.models import utcnow
+from app.staff.models import RecoveryCode, StaffTotp
+
+ISSUER = "e-Government mascot (admin)"
+SESSION_KEY = "staff_2fa"
+RECOVERY_CODES = 10
+#: The screens a staff member must reach before the second factor is done.
+OPEN_ENDPOINTS = {"admin.two_factor_setup", "admin.two_factor_start", "admin.two_factor_verify"}
+
+
+def enabled() -> bool:
+    return bool(current_app.config.get("STAFF_SECOND_FACTOR", True))
+
+
+def factor_for(user: User) -> StaffTotp | None:
+    return db.session.get(StaffTotp, user.id)
+
+
+def is_enrolled(user: User) -> bool:
+    factor = factor_for(user)
+    return factor is not None and factor.confirmed_at is not None
+
+
+def _marker(user: User) -> str:
+    return f"{user.id}.{user.session_version}"
+
+
+def passed_this_session(user: User) -> bool:
+    return session.get(SESSION_KEY) == _marker(user)
+
+
+def mark_passed(user: User) -> None:
+    session[SESSION_KEY] = _marker(user)
+
+
+def require_staff_second_factor():
+    """For the admin guard: None when the person may go on, else a redirect."""
+    if not enabled() or not current_user.is_authenticated or not current_user.is_staff:
+        return None
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    user = current_user._get_current_object()
+    if not is_enrolled(user):
+        return redirect(url_for("admin.two_factor_setup", next=request.full_path))
+    if not passed_this_session(user):
+        return redirect(url_for("admin.two_factor_verify", next=request.full_path))
+    return None
+
+
+@user_logged_in.connect
+def _forget_on_login(sender, user, **extra) -> None:
+    # Every log-in asks for a fresh code, even in a browser that passed before.
+    session.pop(SESSION_KEY, None)
+
+
+# --- set-up ----------------------------------------------------------------------------------
+
+
+def start_setup(user: User) -> StaffTotp:
+    """A new unconfirmed secret (a confirmed one is kept until an admin resets it)."""
+    factor = factor_for(user)
+    if factor is None:
+        factor = StaffTotp(user_id=user.id, secret=pyotp.random_base32(), last_step=0)
+        db.session.add(factor)
+        db.session.flush()
+    return factor
+
+
+def provisioning_uri(user: User, factor: StaffTotp) -> str:
+    return pyotp.TOTP(factor.secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def qr_svg(uri: str) -> Markup:
+    """The QR code as inline SVG, drawn here: no external service sees the secret."""
+    svg = segno.make(uri, error="m").svg_inline(scale=5, dark="#1f2328", light="#ffffff")
+    return Markup(svg)  # noqa: S704  (segno's own markup; the URI is percent-encoded in it)
+
+
+def _check_code(factor: StaffTotp, code: str, now: datetime) -> bool:
+    """A 6-digit code for the current step or one step either side, never reused."""
+    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    if len(code) != 6:
+        return False
+    totp = pyotp.TOTP(factor.secret)
+    current = totp.timecode(now)
+    for step in (current - 1, current, current + 1):
+        if step > factor.last_step and hmac.compare_digest(totp.generate_otp(step), code):
+            factor.last_step = step
+            return True
+    return False
+
+
+def _hash_recovery(code: str) -> str:
+    key = current_app.config["SECRET_KEY"]
+    key = key.encode() if isinstance(key, str) else key
+    normal = code.strip().lower().replace("-", "").replace(" ", "")
+    return hmac.new(key, f"staff-recovery|{normal}".encode(), hashlib.sha256).hexdigest()
+
+
+def _new_recovery_codes(user: User) -> list[str]:
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    codes = []
+    for _ in range(RECOVERY_CODES):
+        raw = "".join(secrets.choice(alphabet) for _ in range(10))
+        code = f"{raw[:5]}-{raw[5:]}"
+        codes.append(code)
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_hash_recovery(code)))
+    db.session.flush()
+    return codes
+
+
+def confirm_setup(user: User, code: str, now: datetime | None = None) -> list[str] | None:
+    """Confirm the secret with a first code; returns the recovery codes (shown once)."""
+    factor = factor_for(user)
+    if factor is None or factor.confirmed_at is not None:
+        return None
+    if not _check_code(factor, code, now or utcnow()):
+        return None
+    factor.confirmed_at = utcnow()
+    codes = _new_recovery_codes(user)
+    audit.record("user.2fa_setup", "user", user.id, after={"second_factor": True}, actor=user)
+    return codes
+
+
+def verify(user: User, code: str, now: datetime | None = None) -> bool:
+    """A TOTP code or an unused recovery code (which is then spent)."""
+    factor = factor_for(user)
+    if factor is None or factor.confirmed_at is None:
+        return False
+    if _check_code(factor, code, now or utcnow()):
+        return True
+    if code and any(ch.isalpha() for ch in code):
+        recovery = db.session.scalar(
+            sa.select(RecoveryCode).where(
+                RecoveryCode.user_id == user.id,
+                RecoveryCode.code_hash == _hash_recovery(code),
+                RecoveryCode.used_at.is_(None),
+            )
+        )
+        if recovery is not None:
+            recovery.used_at = utcnow()
+            audit.record("user.2fa_recovery_used", "user", user.id, actor=user)
+            return True
+    return False
+
+
+def reset(user: User, actor: User) -> None:
+    """An admin removes a person's second factor (a lost phone); they set it up again."""
+    factor = factor_for(user)
+    db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    if factor is not None:
+        db.session.delete(factor)
+    user.session_version += 1  # their open sessions end
+    audit.record(
+        "user.2fa_reset",
+        "user",
+        user.id,
+        before={"second_factor": factor is not None},
+        after={"second_factor": False},
+        actor=actor,
+    )

@@ -1,0 +1,153 @@
+"""Staff TOTP: set-up before /admin opens, a code at each log-in, recovery codes.
+
+The admin guard (app/admin/__init__.py, owned by the lead) will call
+``require_staff_second_factor()``; until then these tests install the same call on the admin
+blueprint of their own app, exactly as the guard will.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pyotp
+import pytest
+import sqlalchemy as sa
+
+from app.audit.models import AuditEntry
+from app.models import utcnow
+from app.staff import totp
+from app.staff.models import RecoveryCode, StaffTotp
+from tests.contest.conftest import log_in
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers import csrf_token, login, logout
+
+
+@pytest.fixture
+def guarded(app):
+    """The app with the second-factor check in the admin guard."""
+    app.config["STAFF_SECOND_FACTOR"] = True
+    app.before_request_funcs.setdefault("admin", []).append(totp.require_staff_second_factor)
+    return app
+
+
+def _setup(client, user, db):
+    """Scan (read the secret from the page), confirm with a code; return the recovery codes."""
+    page = client.get("/admin/2fa/setup")
+    assert page.status_code == 200 and "segno" not in page.get_data(as_text=True)
+    assert db.session.get(StaffTotp, user.id) is None  # a GET makes no secret
+    start = client.post(
+        "/admin/2fa/setup/start", data={"csrf_token": csrf_token(client, "/admin/2fa/setup")}
+    )
+    assert start.status_code == 302
+    html = client.get("/admin/2fa/setup").get_data(as_text=True)
+    assert "<svg" in html and "segno" in html
+    secret = re.search(r'class="totp-secret">([A-Z2-7]+)<', html).group(1)
+    code = pyotp.TOTP(secret).now()
+    response = client.post(
+        "/admin/2fa/setup",
+        data={"csrf_token": csrf_token(client, "/admin/2fa/setup"), "code": code},
+    )
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    codes = re.findall(r"<code>([a-z2-9]{5}-[a-z2-9]{5})</code>", response.get_data(as_text=True))
+    assert len(codes) == totp.RECOVERY_CODES
+    return secret, codes
+
+
+def test_staff_must_set_up_before_admin_opens(guarded, client, db):
+    admin = UserFactory(verified=True, role="admin")
+    log_in(client, admin)
+    response = client.get("/admin/entries")
+    assert response.status_code == 302
+    assert "/admin/2fa/setup" in response.headers["Location"]
+    _secret, codes = _setup(client, admin, db)
+    assert client.get("/admin/").status_code == 200
+    stored = db.session.scalars(sa.select(RecoveryCode.code_hash)).all()
+    assert len(stored) == 10 and not set(codes) & set(stored)  # hashed, never plain
+    assert db.session.scalar(sa.select(AuditEntry.action)) == "user.2fa_setup"
+
+
+def test_a_code_at_each_log_in(guarded, client, db):
+    moderator = UserFactory(verified=True, role="moderator")
+    log_in(client, moderator)
+    secret, _codes = _setup(client, moderator, db)
+    logout(client)
+    log_in(client, moderator)
+    response = client.get("/admin/")
+    assert "/admin/2fa" in response.headers["Location"]
+    token = csrf_token(client, "/admin/2fa")
+    wrong = client.post("/admin/2fa", data={"csrf_token": token, "code": "000000"})
+    assert wrong.status_code == 400
+    # The code used at set-up cannot be replayed; the next step's code works.
+    factor = db.session.get(StaffTotp, moderator.id)
+    next_code = pyotp.TOTP(secret).generate_otp(factor.last_step + 1)
+    ok = client.post(
+        "/admin/2fa?next=/admin/entries", data={"csrf_token": token, "code": next_code}
+    )
+    assert ok.status_code == 302 and ok.headers["Location"].endswith("/admin/entries")
+    assert client.get("/admin/").status_code == 200
+
+
+def test_replayed_code_is_refused(db, app):
+    user = UserFactory(verified=True, role="admin")
+    factor = totp.start_setup(user)
+    now = utcnow()
+    code = pyotp.TOTP(factor.secret).at(now)
+    assert totp.confirm_setup(user, code, now=now) is not None
+    assert not totp.verify(user, code, now=now)
+    later = now + timedelta(seconds=30)
+    assert totp.verify(user, pyotp.TOTP(factor.secret).at(later), now=later)
+
+
+def test_recovery_code_works_once(guarded, client, db):
+    admin = UserFactory(verified=True, role="admin")
+    log_in(client, admin)
+    _secret, codes = _setup(client, admin, db)
+    logout(client)
+    log_in(client, admin)
+    token = csrf_token(client, "/admin/2fa")
+    assert (
+        client.post("/admin/2fa", data={"csrf_token": token, "code": codes[0]}).status_code == 302
+    )
+    logout(client)
+    log_in(client, admin)
+    token = csrf_token(client, "/admin/2fa")
+    assert (
+        client.post("/admin/2fa", data={"csrf_token": token, "code": codes[0]}).status_code == 400
+    )
+
+
+def test_citizens_and_anonymous_are_unaffected(guarded, client, db, citizen):
+    assert client.get("/admin/2fa/setup").status_code == 302  # log in first
+    log_in(client, citizen)
+    assert client.get("/admin/2fa/setup").status_code == 403
+    assert client.get("/admin/2fa").status_code == 403
+
+
+def test_admin_resets_a_lost_factor(guarded, app, client, db):
+    moderator = UserFactory(verified=True, role="moderator")
+    other = app.test_client()
+    log_in(other, moderator)
+    _setup(other, moderator, db)
+    admin = UserFactory(verified=True, role="admin")
+    log_in(client, admin)
+    _setup(client, admin, db)
+    token = csrf_token(client, "/admin/users")
+    response = client.post(f"/admin/users/{moderator.id}/2fa-reset", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert db.session.get(StaffTotp, moderator.id) is None
+    # The moderator's session ended; after logging in again, set-up starts over.
+    assert other.get("/admin/").status_code == 302
+    login(other, moderator.email, PASSWORD)
+    assert "/admin/2fa/setup" in other.get("/admin/").headers["Location"]
+    actions = db.session.scalars(sa.select(AuditEntry.action)).all()
+    assert "user.2fa_reset" in actions
+
+
+def test_switch_off_for_other_tests(app, client, db):
+    app.config["STAFF_SECOND_FACTOR"] = False
+    app.before_request_funcs.setdefault("admin", []).append(totp.require_staff_second_factor)
+    admin = UserFactory(verified=True, role="admin")
+    log_in(client, admin)
+    assert client.get("/admin/").status_code == 200
