@@ -1,11 +1,21 @@
-"""Engine settings per database: SQLite gets WAL, a busy timeout and foreign keys."""
+"""Engine settings per database, and a write transaction that takes SQLite's lock up front.
+
+SQLite gets WAL (readers never wait for the writer), a busy timeout and foreign keys. A
+transaction that will write should start with BEGIN IMMEDIATE: a transaction that reads
+first and writes later can fail at once with "database is locked" when another writer got
+in between (WAL snapshots cannot be upgraded), whatever the busy timeout.
+"""
 
 from __future__ import annotations
+
+from contextvars import ContextVar
 
 import sqlalchemy as sa
 from flask import Flask
 
 from app.extensions import db
+
+_begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
 
 
 def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
@@ -20,7 +30,22 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
 
 
 def _sqlite_on_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+
+
+def begin_write() -> None:
+    """End the request's read transaction and open a write transaction now.
+
+    On SQLite the new transaction holds the write lock from its first statement (other
+    writers wait up to the busy timeout instead of failing); elsewhere it is a plain BEGIN.
+    Call it before the reads that a write depends on; the caller commits as usual.
+    """
+    db.session.commit()
+    token = _begin_immediate.set(True)
+    try:
+        db.session.connection()
+    finally:
+        _begin_immediate.reset(token)
 
 
 def init_app(app: Flask) -> None:

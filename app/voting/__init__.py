@@ -1,0 +1,49 @@
+from flask import Blueprint
+
+bp = Blueprint("voting", __name__)
+
+from app.voting import admin_views, cli, views  # noqa: E402,F401  (routes register on import)
+from app.voting.services import export_votes, unlink_votes  # noqa: E402
+
+
+def _on_account_deleting(sender, user) -> None:
+    unlink_votes(user)
+
+
+def _search_finalists(terms: list[str]) -> list:
+    """Finalists of the current campaign whose name or meaning holds every search term."""
+    from flask import url_for
+    from flask_babel import lazy_gettext as _l
+
+    from app.contest.services import current_campaign
+    from app.news.services import SearchHit
+    from app.voting.services import ballot
+
+    campaign = current_campaign()
+    if campaign is None or not terms:
+        return []
+    wanted = [term.casefold() for term in terms]
+    return [
+        SearchHit(
+            title=finalist.display_name,
+            url=url_for("voting.ballot") + f"#finalist-{finalist.id}",
+            summary=finalist.meaning,
+            kind=_l("Finalist"),
+        )
+        for finalist in ballot(campaign)
+        if all(t in f"{finalist.display_name} {finalist.meaning}".casefold() for t in wanted)
+    ]
+
+
+def _register_account_hooks() -> None:
+    from app.accounts.services import account_deleting, data_exporters
+    from app.news.services import add_search_provider
+
+    add_search_provider(_search_finalists)
+
+    account_deleting.connect(_on_account_deleting)
+    if export_votes not in data_exporters:
+        data_exporters.append(export_votes)
+
+
+_register_account_hooks()
