@@ -1,0 +1,200 @@
+"""The rules of opinions and suggestions: sending, tracking, answering, closing, topics."""
+
+from __future__ import annotations
+
+import secrets
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from app.accounts.models import User
+from app.audit import services as audit
+from app.extensions import db
+from app.feedback.models import ANSWER_MAX, Feedback, FeedbackStatus, FeedbackTopic
+from app.models import utcnow
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 20  # 32^20 = 2^100: guessing one code is hopeless
+PAGE_SIZE = 50
+
+
+class FeedbackError(Exception):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def new_code() -> str:
+    return "FB-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def active_topics() -> list[FeedbackTopic]:
+    return list(
+        db.session.scalars(
+            sa.select(FeedbackTopic)
+            .where(FeedbackTopic.active.is_(True))
+            .order_by(FeedbackTopic.position, FeedbackTopic.id)
+        )
+    )
+
+
+def send_feedback(
+    topic_id: int, message: str, reply_email: str | None, user: User | None, locale: str
+) -> Feedback:
+    """Store a message; a logged-in person's account address is the reply address."""
+    topic = db.session.get(FeedbackTopic, topic_id)
+    if topic is None or not topic.active:
+        raise FeedbackError(_l("Please choose a topic from the list."))
+    if user is not None and user.is_authenticated:
+        reply_email, user_id = user.email, user.id
+    else:
+        user_id = None
+        if not reply_email:
+            raise FeedbackError(_l("Please give an e-mail address for our answer."))
+    feedback = Feedback(
+        code=new_code(),
+        topic_id=topic.id,
+        message=message.strip(),
+        reply_email=reply_email.strip().lower(),
+        user_id=user_id,
+        locale=locale,
+    )
+    db.session.add(feedback)
+    db.session.flush()
+    return feedback
+
+
+def by_code(code: str) -> Feedback | None:
+    if not code or len(code) > 40:
+        return None
+    return db.session.scalar(sa.select(Feedback).where(Feedback.code == code.strip().upper()))
+
+
+def answer(feedback: Feedback, text: str, actor: User) -> None:
+    text = (text or "").strip()
+    if not 2 <= len(text) <= ANSWER_MAX:
+        raise FeedbackError(_l("Write an answer of 2 to 5,000 characters."))
+    if feedback.status == FeedbackStatus.CLOSED:
+        raise FeedbackError(_l("This message is closed."))
+    before = audit.snapshot(feedback, ("status", "answer"))
+    feedback.answer = text
+    feedback.answered_at = utcnow()
+    feedback.answered_by_id = actor.id
+    feedback.status = FeedbackStatus.ANSWERED.value
+    audit.record(
+        "feedback.answer",
+        "feedback",
+        feedback.id,
+        before=before,
+        after=audit.snapshot(feedback, ("status", "answer")),
+        actor=actor,
+    )
+
+
+def close(feedback: Feedback, actor: User) -> None:
+    if feedback.status == FeedbackStatus.CLOSED:
+        raise FeedbackError(_l("This message is closed."))
+    before = {"status": feedback.status}
+    feedback.status = FeedbackStatus.CLOSED.value
+    feedback.closed_at = utcnow()
+    audit.record(
+        "feedback.close",
+        "feedback",
+        feedback.id,
+        before=before,
+        after={"status": "closed"},
+        actor=actor,
+    )
+
+
+def inbox(status: str | None, page: int):
+    query = sa.select(Feedback).order_by(Feedback.created_at.desc(), Feedback.id.desc())
+    if status in {s.value for s in FeedbackStatus}:
+        query = query.where(Feedback.status == status)
+    return db.paginate(
+        query, page=page, per_page=PAGE_SIZE, max_per_page=PAGE_SIZE, error_out=False
+    )
+
+
+def status_counts() -> dict[str, int]:
+    rows = db.session.execute(sa.select(Feedback.status, sa.func.count()).group_by(Feedback.status))
+    counts = dict.fromkeys((s.value for s in FeedbackStatus), 0)
+    counts.update(dict(rows.all()))
+    return counts
+
+
+def save_topic(
+    topic: FeedbackTopic | None, name_th: str, name_en: str, active: bool, actor: User
+) -> FeedbackTopic:
+    name_th, name_en = name_th.strip(), name_en.strip()
+    if not (1 <= len(name_th) <= 120 and 1 <= len(name_en) <= 120):
+        raise FeedbackError(_l("Give the topic a Thai and an English name (up to 120 characters)."))
+    before = audit.snapshot(topic, ("name_th", "name_en", "active")) if topic else None
+    if topic is None:
+        position = db.session.scalar(
+            sa.select(sa.func.coalesce(sa.func.max(FeedbackTopic.position), 0))
+        )
+        topic = FeedbackTopic(position=position + 1)
+        db.session.add(topic)
+    topic.name_th, topic.name_en, topic.active = name_th, name_en, active
+    db.session.flush()
+    audit.record(
+        "feedback.topic_save",
+        "feedback_topic",
+        topic.id,
+        before=before,
+        after=audit.snapshot(topic, ("name_th", "name_en", "active")),
+        actor=actor,
+    )
+    return topic
+
+
+def all_topics() -> list[FeedbackTopic]:
+    return list(
+        db.session.scalars(
+            sa.select(FeedbackTopic).order_by(FeedbackTopic.position, FeedbackTopic.id)
+        )
+    )
+
+
+DEFAULT_TOPICS = [
+    ("บริการออนไลน์ของหน่วยงานรัฐ", "Government online services"),
+    ("เว็บไซต์นี้", "This website"),
+    ("การประกวดตั้งชื่อมาสคอต", "The mascot naming contest"),
+    ("อื่น ๆ", "Other"),
+]
+
+
+def ensure_default_topics() -> int:
+    """Add the starting topics when there are none (demo data and fresh sites)."""
+    if db.session.scalar(sa.select(sa.func.count()).select_from(FeedbackTopic)):
+        return 0
+    for position, (name_th, name_en) in enumerate(DEFAULT_TOPICS, start=1):
+        db.session.add(FeedbackTopic(name_th=name_th, name_en=name_en, position=position))
+    db.session.flush()
+    return len(DEFAULT_TOPICS)
+
+
+def forget_person(user: User) -> None:
+    """Account deletion: unlink the person's messages and drop the address they answered to."""
+    db.session.execute(
+        sa.update(Feedback)
+        .where(Feedback.user_id == user.id)
+        .values(user_id=None, reply_email=None)
+    )
+
+
+def export_feedback(user: User) -> dict:
+    rows = db.session.scalars(sa.select(Feedback).where(Feedback.user_id == user.id))
+    return {
+        "feedback": [
+            {
+                "tracking_code": f.code,
+                "message": f.message,
+                "status": f.status,
+                "answer": f.answer,
+                "sent_at": f.created_at.isoformat(),
+            }
+            for f in rows
+        ]
+    }
