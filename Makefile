@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install install-dev translations migrate seed lint format extract-messages clean
+.PHONY: run test audit install install-dev translations migrate seed lint format extract-messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -41,7 +41,12 @@ run: translations seed
 test: install-dev translations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive app --severity-level high
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Known vulnerabilities in the pinned requirements (needs PyPI's JSON API; a report only).
+audit: install-dev
+	-$(BIN)/pip-audit --requirement requirements.txt --progress-spinner off
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -19,3 +19,13 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 # We do not use gunicorn's control socket; without this, two instances on one machine clash.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def worker_exit(server, worker):
+    """Write the view counts this worker still holds in memory (app/news/counter.py).
+
+    atexit does it too; a second flush finds nothing left and does nothing.
+    """
+    from app.news.counter import flush_all
+
+    flush_all()

@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
         app.config.from_mapping(test_config)
+    app.config.setdefault("RATELIMIT_KEY_PREFIX", app.config["REDIS_KEY_PREFIX"])
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         db_file = Path(app.instance_path) / "mascot.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
@@ -82,14 +83,18 @@ def register_blueprints(app: Flask) -> None:
     from app.accounts import bp as accounts_bp
     from app.admin import bp as admin_bp
     from app.contest import bp as contest_bp
+    from app.feedback import bp as feedback_bp
     from app.main import bp as main_bp
     from app.news import bp as news_bp
+    from app.voting import bp as voting_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(contest_bp)
     app.register_blueprint(news_bp)
+    app.register_blueprint(voting_bp)
+    app.register_blueprint(feedback_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -99,14 +104,18 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
+    from app import assets
     from app.i18n import init_app
 
     init_app(app)
+    assets.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
     from app.accounts.cli import init_app as accounts_cli
     from app.main.cli import init_app as main_cli
+    from app.voting.cli import init_app as voting_cli
 
     accounts_cli(app)
     main_cli(app)
+    voting_cli(app)

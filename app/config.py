@@ -56,13 +56,26 @@ def from_environment() -> dict:
         # Rate limits (Flask-Limiter syntax); storage is per process unless Redis is set.
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Every Redis key of this site starts with this, so sites (or test runs) can share one.
+        "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "mascot"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "20 per 15 minutes"),
         "RATELIMIT_REGISTER": os.environ.get("RATELIMIT_REGISTER", "10 per hour"),
         "RATELIMIT_RESET": os.environ.get("RATELIMIT_RESET", "5 per 15 minutes"),
         "RATELIMIT_RESEND": os.environ.get("RATELIMIT_RESEND", "5 per hour"),
+        "RATELIMIT_ENTRY": os.environ.get("RATELIMIT_ENTRY", "20 per hour"),
+        "RATELIMIT_VOTE": os.environ.get("RATELIMIT_VOTE", "60 per minute"),
+        "RATELIMIT_FEEDBACK": os.environ.get("RATELIMIT_FEEDBACK", "10 per hour"),
+        "RATELIMIT_TRACKBACK": os.environ.get("RATELIMIT_TRACKBACK", "10 per hour"),
+        "RATELIMIT_TWO_FACTOR": os.environ.get("RATELIMIT_TWO_FACTOR", "10 per 15 minutes"),
         # Sign-up bots: a person needs at least this long to fill the form.
         "REGISTER_MIN_SECONDS": _int("REGISTER_MIN_SECONDS", 3),
+        # Moderators and admins need a TOTP code (set up once) before /admin opens.
+        "STAFF_SECOND_FACTOR": _bool("STAFF_SECOND_FACTOR", True),
+        # The post view counter buffers and writes in batches (app/news/counter.py).
+        "NEWS_VIEW_COUNTING": _bool("NEWS_VIEW_COUNTING", True),
+        "NEWS_VIEW_FLUSH_EVERY": _int("NEWS_VIEW_FLUSH_EVERY", 100),
+        "NEWS_VIEW_FLUSH_SECONDS": float(os.environ.get("NEWS_VIEW_FLUSH_SECONDS") or 5),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
         "EMAIL_VERIFY_MAX_AGE": timedelta(hours=48),

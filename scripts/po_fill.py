@@ -21,13 +21,22 @@ def main(argv: list[str]) -> int:
         catalog = read_po(handle)
     for name in files:
         for msgid, msgstr in json.loads(Path(name).read_text(encoding="utf-8")).items():
+            if isinstance(msgstr, list):  # a plural entry: Thai has one form
+                msgstr = msgstr[0]
             message = catalog.get(msgid)
-            if message is not None and (force or not message.string):
+            if message is None:
+                continue
+            if message.pluralizable:
+                if force or not any(message.string):
+                    message.string = (msgstr,) * catalog.num_plurals  # Thai has one form
+            elif force or not message.string:
                 message.string = msgstr
-                message.flags.discard("fuzzy")
+            message.flags.discard("fuzzy")
     with PO.open("wb") as handle:
         write_po(handle, catalog, width=0, no_location=True, omit_header=False)
-    missing = [m.id for m in catalog if m.id and not m.string]
+    missing = [
+        m.id for m in catalog if m.id and not (any(m.string) if m.pluralizable else m.string)
+    ]
     for msgid in missing:
         print("untranslated:", json.dumps(msgid, ensure_ascii=False))
     return 0

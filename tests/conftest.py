@@ -64,6 +64,7 @@ def app_config(database, tmp_path) -> dict:
         "MAIL_FILE_PATH": str(tmp_path / "instance" / "mail"),
         "RATELIMIT_STORAGE_URI": "memory://",
         "REGISTER_MIN_SECONDS": 0,
+        "STAFF_SECOND_FACTOR": False,  # tests/staff switch it on; e2e servers keep it on
         "SERVER_NAME": "localhost",
     }
 

@@ -32,12 +32,14 @@ def add_menu_item(endpoint: str, label, admin_only: bool = False) -> None:
 
 @bp.before_request
 def _staff_only():
-    """Anonymous: log in first. Logged in without a staff role: 403."""
+    """Anonymous: log in first. Without a staff role: 403. Staff: their second factor."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
     if not current_user.is_staff:
         abort(403)
-    return None
+    from app.staff.totp import require_staff_second_factor
+
+    return require_staff_second_factor()
 
 
 def admin_required(view):

@@ -19,8 +19,10 @@ AUDIT_PAGE_SIZE = 50
 
 @bp.route("/")
 def index():
+    from app.contest.admin_views import dashboard_context
+
     users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
-    return render_template("admin/index.html", users=users)
+    return render_template("admin/index.html", users=users, **dashboard_context())
 
 
 @bp.route("/audit")

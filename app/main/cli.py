@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import Flask
 
@@ -28,5 +30,33 @@ def seed_demo(phase: str, if_empty: bool) -> None:
         raise click.ClickException(str(error)) from error
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, writable=True))
+def backup(path: str) -> None:
+    """Copy the SQLite database to PATH while the site runs (SQLite's online backup API)."""
+    import sqlite3
+
+    from app.extensions import db
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database:
+        raise click.ClickException(
+            "This command backs up SQLite. For PostgreSQL use pg_dump (see the README)."
+        )
+    target = Path(path)
+    if target.exists():
+        raise click.ClickException(f"{target} exists; choose a new file name.")
+    source = sqlite3.connect(url.database)
+    destination = sqlite3.connect(target)
+    try:
+        with destination:
+            source.backup(destination, pages=1024)
+    finally:
+        destination.close()
+        source.close()
+    click.echo(f"Backed up {url.database} to {target}")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(seed_demo)
+    app.cli.add_command(backup)

@@ -6,8 +6,8 @@ import re
 from datetime import datetime
 
 import pytest
-from flask_babel import force_locale
 import sqlalchemy as sa
+from flask_babel import force_locale
 
 from app.audit.models import AuditEntry
 from app.contest import services as svc

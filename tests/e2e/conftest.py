@@ -8,6 +8,7 @@ Environment:
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import os
@@ -78,9 +79,10 @@ def _healthy(url: str) -> bool:
 
 
 class LiveServer:
-    def __init__(self, url: str, instance: Path) -> None:
+    def __init__(self, url: str, instance: Path, env: dict[str, str]) -> None:
         self.url = url
         self.instance = instance
+        self.env = env
 
     @property
     def outbox(self) -> Path:
@@ -89,11 +91,28 @@ class LiveServer:
     def __call__(self, path: str = "/") -> str:
         return self.url + path
 
+    def flask(self, *args: str, input: str | None = None) -> str:
+        """Run a ``flask`` command against this server's database; return its output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.fail(
+                f"flask {' '.join(args)} failed ({done.returncode})\n{done.stdout}\n{done.stderr}"
+            )
+        return done.stdout
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """gunicorn (2 workers) on a free port, on a fresh migrated SQLite database."""
-    tmp = tmp_path_factory.mktemp("e2e")
+
+@contextlib.contextmanager
+def running_server(tmp: Path) -> Iterator[LiveServer]:
+    """gunicorn (2 workers) on a free port, on a fresh migrated SQLite database in ``tmp``."""
     instance = tmp / "instance"
     bin_dir = Path(sys.executable).parent
     gunicorn = bin_dir / "gunicorn"
@@ -115,23 +134,12 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
-
-    migrate_log = tmp / "migrate.log"
-    with migrate_log.open("wb") as log:
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi.py", "db", "upgrade"],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            timeout=60,
-            check=False,
-        )
-    if done.returncode != 0:
-        pytest.fail(f"flask db upgrade failed ({done.returncode})\n{_tail(migrate_log)}")
+    server = LiveServer("", instance, env)
+    server.flask("db", "upgrade")
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
+    server.url = url
     stdout_log = tmp / "server-stdout.log"
     stderr_log = tmp / "server-stderr.log"
     with stdout_log.open("wb") as out, stderr_log.open("wb") as err:
@@ -144,8 +152,6 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
                 f"127.0.0.1:{port}",
                 "--workers",
                 "2",
-                # gunicorn 27 otherwise shares ~/.gunicorn/gunicorn.ctl with any `make run`.
-                "--no-control-socket",
                 "wsgi:app",
             ],
             cwd=ROOT,
@@ -167,7 +173,7 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
                     f"{_tail(stderr_log)}\n{_tail(stdout_log)}"
                 )
             time.sleep(0.1)
-        yield LiveServer(url, instance)
+        yield server
     finally:
         proc.terminate()
         try:
@@ -175,6 +181,13 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """A server shared by the journeys that need no particular contest phase."""
+    with running_server(tmp_path_factory.mktemp("e2e")) as server:
+        yield server
 
 
 # --- The outbox ------------------------------------------------------------------------------
@@ -272,3 +285,38 @@ def open_menu(page) -> None:
     toggle = page.locator("details.nav-menu > summary")
     if toggle.is_visible() and page.locator("details.nav-menu[open]").count() == 0:
         toggle.click()
+
+
+# --- Accessibility -----------------------------------------------------------------------------
+
+AXE_BLOCKING = {"serious", "critical"}
+
+
+def assert_accessible(page, label: str) -> None:
+    """axe-core on the page as it is now: no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.wait_for_load_state("load")
+    violations = Axe().run(page).response["violations"]
+    blocking = [v for v in violations if v.get("impact") in AXE_BLOCKING]
+    details = "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(" ".join(map(str, n["target"])) for n in v["nodes"])
+        for v in blocking
+    )
+    assert not blocking, f"axe on {label}:\n{details}"
+
+
+def pass_second_factor(page) -> None:
+    """When the admin area asks a staff member to set up TOTP, do it as a person would."""
+    if "/admin/2fa/setup" not in page.url:
+        return
+    import pyotp
+
+    page.locator("main form button[type=submit]").click()  # "Show my QR code"
+    page.locator(".totp-secret").wait_for()
+    secret = page.locator(".totp-secret").inner_text().strip()
+    page.locator("main form input[name=code]").fill(pyotp.TOTP(secret).now())
+    page.locator("main form button[type=submit]").click()
+    page.locator(".recovery-codes").wait_for()
+    page.locator("main a.btn-primary").click()

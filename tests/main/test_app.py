@@ -149,7 +149,7 @@ def test_proxy_fix_trusts_exactly_the_configured_hops(app_config, monkeypatch, t
     headers = {"X-Forwarded-For": "203.0.113.9, 198.51.100.7", "X-Forwarded-Proto": "https"}
     seen = behind_nginx.test_client().get("/_whoami", headers=headers).get_data(as_text=True)
     assert seen == "198.51.100.7 https"  # only the last hop, added by our own proxy
-    response = behind_nginx.test_client().get("/", headers=headers)
+    response = behind_nginx.test_client().get("/healthz", headers=headers)
     assert "Strict-Transport-Security" in response.headers
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 PAGES = ["website-policy", "privacy", "cookies", "accessibility", "contact"]
@@ -53,3 +55,13 @@ def test_static_font_and_mascot_served_by_the_site(client):
         assert font.status_code == 200 and font.mimetype == "font/woff2"
     with client.get("/static/img/mascot.svg") as svg:
         assert svg.status_code == 200 and b"<svg" in svg.data
+
+
+def test_static_urls_carry_a_content_hash_and_cache_for_a_year(client):
+    html = client.get("/").get_data(as_text=True)
+    match = re.search(r'href="(/static/css/site\.css\?v=([0-9a-f]{12}))"', html)
+    assert match, "site.css is linked without its content hash"
+    with client.get(match.group(1)) as response:
+        assert response.status_code == 200
+        assert "max-age=31536000" in response.headers["Cache-Control"]
+        assert "immutable" in response.headers["Cache-Control"]

@@ -84,6 +84,7 @@ def test_empty_query_and_other_providers(client, posts):
     hit = services.SearchHit(
         title="Finalist <b>บริการ</b>", url="/contest/finalist/1", kind="Finalist"
     )
+
     def provider(terms):
         return [hit] if "บริการ" in terms else []
 

@@ -1,0 +1,252 @@
+"""Two real gunicorn instances on PostgreSQL and Redis: everything that must be shared is.
+
+Runs when TEST_DATABASE_URL and TEST_REDIS_URL are set (CI sets both); otherwise skipped.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+PASSWORD = "correct horse battery staple 42"
+
+
+class Browser:
+    """A person's cookies, used against any instance."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
+        )
+
+    def get(self, url):
+        return self._open(urllib.request.Request(url))
+
+    def post(self, url, data):
+        body = urllib.parse.urlencode(data).encode()
+        return self._open(urllib.request.Request(url, data=body, method="POST"))
+
+    def _open(self, request):
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    def token(self, url):
+        status, html = self.get(url)
+        match = TOKEN.search(html)
+        assert match, f"no CSRF token at {url} ({status})"
+        return match.group(1)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    base_url = os.environ.get("TEST_DATABASE_URL")
+    redis_url = os.environ.get("TEST_REDIS_URL")
+    if not base_url or not redis_url:
+        pytest.skip("TEST_DATABASE_URL and TEST_REDIS_URL are needed for the cluster test")
+    schema = f"cluster_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base_url)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    tmp = tmp_path_factory.mktemp("cluster")
+    env = {k: v for k, v in os.environ.items() if k not in {"APP_ENV", "MAIL_SERVER"}}
+    env.update(
+        DATABASE_URL=f"{base_url}?options=-csearch_path%3D{schema}",
+        REDIS_URL=redis_url,
+        REDIS_KEY_PREFIX=f"cluster-{schema}",
+        SECRET_KEY="cluster-" + secrets.token_urlsafe(48),
+        INSTANCE_PATH=str(tmp / "instance"),
+        MAIL_BACKEND="file",
+        RATELIMIT_LOGIN="1000 per minute",
+        RATELIMIT_VOTE="1000 per minute",
+        RATELIMIT_RESET="5 per 15 minutes",
+        WEB_CONCURRENCY="2",
+    )
+
+    def flask(*args, input=None):
+        done = subprocess.run(
+            [sys.executable, "-m", "flask", "--app", "wsgi.py", *args],
+            cwd=ROOT,
+            env=env,
+            input=input,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    flask("db", "upgrade")
+    flask("seed-demo", "--phase", "voting")
+    citizens = _make_citizens(env["DATABASE_URL"], 50)
+    ports = [_free_port(), _free_port()]
+    procs, logs = [], []
+    gunicorn = str(Path(sys.executable).parent / "gunicorn")
+    for port in ports:
+        log = (tmp / f"gunicorn-{port}.log").open("wb")
+        logs.append(log)
+        procs.append(
+            subprocess.Popen(
+                [
+                    gunicorn,
+                    "--config",
+                    "gunicorn.conf.py",
+                    "--bind",
+                    f"127.0.0.1:{port}",
+                    "wsgi:app",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
+    urls = [f"http://127.0.0.1:{port}" for port in ports]
+    try:
+        for url in urls:
+            deadline = time.monotonic() + 30
+            while not _answers(url + "/healthz"):
+                assert time.monotonic() < deadline, f"{url} did not start"
+                time.sleep(0.2)
+        yield {"urls": urls, "citizens": citizens, "db": env["DATABASE_URL"], "tmp": tmp}
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=30)
+        for log in logs:
+            log.close()
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _answers(url: str) -> bool:
+    try:
+        return Browser().get(url)[0] == 200
+    except urllib.error.URLError:
+        return False
+
+
+def _make_citizens(database_url: str, count: int) -> list[str]:
+    """Verified citizens straight into the database (one password hash for all: argon2 is slow)."""
+    from app.accounts.services import hash_password
+
+    engine = sa.create_engine(database_url)
+    digest = hash_password(PASSWORD)
+    emails = [f"cluster{n}@example.com" for n in range(count)]
+    with engine.begin() as connection:
+        for email in emails:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO user_account (email, display_name, password_hash, role, disabled, "
+                    "locale, consent_version, consented_at, session_version, created_at, updated_at, "
+                    "email_verified_at) VALUES (:e, :e, :h, 'citizen', false, 'th', '2026-11-01', "
+                    "now(), 1, now() - interval '1 day', now(), now())"
+                ),
+                {"e": email, "h": digest},
+            )
+    engine.dispose()
+    return emails
+
+
+def _log_in(browser, url, email):
+    token = browser.token(url + "/login")
+    status, _ = browser.post(
+        url + "/login", {"csrf_token": token, "email": email, "password": PASSWORD}
+    )
+    assert status == 302, f"log-in of {email} on {url} answered {status}"
+
+
+def _finalist_ids(browser, url):
+    status, html = browser.get(url + "/vote")
+    assert status == 200, html[:300]
+    return re.findall(r'name="finalist" value="(\d+)"', html)
+
+
+def test_log_in_on_one_instance_vote_on_the_other(cluster):
+    one, two = cluster["urls"]
+    person = Browser()
+    _log_in(person, one, cluster["citizens"][0])
+    finalists = _finalist_ids(person, two)  # the session from instance one works on two
+    assert len(finalists) == 5
+    token = person.token(two + "/vote")
+    status, _ = person.post(two + "/vote/confirm", {"csrf_token": token, "finalist": finalists[0]})
+    assert status == 302
+    status, html = person.get(one + "/vote/receipt")
+    assert status == 200 and re.search(r"VT-\d{4}-[A-Z0-9]{8}", html)
+
+
+def test_hundred_concurrent_votes_by_fifty_people_across_both(cluster):
+    one, two = cluster["urls"]
+    people = []
+    for n, email in enumerate(cluster["citizens"][1:]):  # 49 more people, the first voted above
+        browser = Browser()
+        _log_in(browser, (one, two)[n % 2], email)
+        people.append((browser, browser.token(one + "/vote")))
+    finalists = _finalist_ids(people[0][0], one)
+
+    def vote(n):
+        browser, token = people[n % len(people)]
+        url = (one, two)[n % 2]
+        return browser.post(
+            url + "/vote/confirm", {"csrf_token": token, "finalist": finalists[n % 5]}
+        )[0]
+
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        statuses = list(pool.map(vote, range(2 * len(people))))
+    assert all(status in (302, 409) for status in statuses), sorted(set(statuses))
+    assert statuses.count(302) == len(people)
+    engine = sa.create_engine(cluster["db"])
+    with engine.connect() as connection:
+        votes = connection.execute(sa.text("SELECT count(*) FROM vote")).scalar()
+        tallied = connection.execute(sa.text("SELECT sum(votes) FROM vote_tally")).scalar()
+    engine.dispose()
+    assert votes == 50 and tallied == 50
+
+
+def test_a_rate_limit_reached_on_one_instance_holds_on_the_other(cluster):
+    one, two = cluster["urls"]
+    browser = Browser()
+    token = browser.token(one + "/reset")
+    for _ in range(5):
+        status, _ = browser.post(
+            one + "/reset", {"csrf_token": token, "email": "nobody@example.com"}
+        )
+        assert status == 200
+    status, _ = browser.post(
+        two + "/reset", {"csrf_token": browser.token(two + "/reset"), "email": "nobody@example.com"}
+    )
+    assert status == 429
