@@ -20,9 +20,21 @@ AUDIT_PAGE_SIZE = 50
 @bp.route("/")
 def index():
     from app.contest.admin_views import dashboard_context
+    from app.contest.services import current_campaign
+    from app.feedback.services import status_counts as feedback_counts
+    from app.news.services import queue_counts
+    from app.voting.services import votes_per_day
 
     users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
-    return render_template("admin/index.html", users=users, **dashboard_context())
+    campaign = current_campaign()
+    return render_template(
+        "admin/index.html",
+        users=users,
+        moderation=queue_counts(),
+        feedback=feedback_counts(),
+        votes_per_day=votes_per_day(campaign) if campaign else [],
+        **dashboard_context(),
+    )
 
 
 @bp.route("/audit")

@@ -63,3 +63,18 @@ def test_create_admin_is_audited(runner, db):
     assert entry.action == "user.create_admin"
     assert entry.actor_label == "system"
     assert entry.after["role"] == "admin"
+
+
+def test_dashboard_shows_moderation_feedback_and_votes(client, db):
+    from app.voting import services as votes
+    from tests.voting.conftest import make_voting_campaign
+
+    campaign = make_voting_campaign("voting")
+    votes.cast_vote(campaign, UserFactory(verified=True), campaign.finalists[0].id)
+    db.session.commit()
+    moderator = UserFactory(verified=True, role="moderator")
+    login(client, moderator.email, PASSWORD)
+    html = client.get("/admin/?lang=en").get_data(as_text=True)
+    for words in ("Comments and trackbacks waiting", "Messages to answer", "Votes per day"):
+        assert words in html
+    assert '<td class="num">1</td>' in html
