@@ -39,6 +39,7 @@ from app.contest.models import (
     ResultsVisibility,
 )
 from app.contest.normalise import clean_name, normalise_name
+from app.database import begin_write
 from app.extensions import db
 from app.i18n import BANGKOK, BE_OFFSET
 from app.models import utcnow
@@ -438,17 +439,6 @@ def new_submission_token() -> str:
     return secrets.token_hex(16)
 
 
-def _serialise_sqlite_writers() -> None:
-    """SQLite: take the write lock before reading, so a parallel writer waits its turn
-    (busy_timeout) instead of failing with "database is locked" when it later writes.
-
-    Effective when called before any read of the transaction (the view ends its read-only
-    transaction first). PostgreSQL needs nothing: its unique keys decide.
-    """
-    if db.session.get_bind().dialect.name == "sqlite":
-        db.session.execute(sa.text("UPDATE campaign SET id = id WHERE 0 = 1"))
-
-
 @dataclass
 class Submitted:
     entry: Entry
@@ -473,7 +463,7 @@ def submit_entry(
     (campaign, owner, normalised name) and (campaign, owner, seq) hold the rules under
     concurrency: the loser of a race retries and then meets the rule in Python.
     """
-    _serialise_sqlite_writers()
+    begin_write()  # SQLite: parallel submits queue for the lock instead of failing
     now = now or utcnow()
     if phase(campaign, now) is not Phase.SUBMISSIONS:
         raise NotOpen(campaign)

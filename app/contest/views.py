@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,13 +13,9 @@ from app.contest.forms import EntryForm
 from app.extensions import db, limiter
 from app.models import utcnow
 
-DEFAULT_ENTRY_LIMIT = "20 per hour"
-#: SQLite answers "database is locked" to the loser of two parallel writes: start over.
-WRITE_ATTEMPTS = 5
-
 
 def _entry_limit() -> str:
-    return current_app.config.get("RATELIMIT_ENTRY", DEFAULT_ENTRY_LIMIT)
+    return current_app.config["RATELIMIT_ENTRY"]
 
 
 def not_open_page(campaign, status: int = 409):
@@ -57,30 +52,21 @@ def submit():
     form = EntryForm()
     error = None
     if form.validate_on_submit():
-        for attempt in range(WRITE_ATTEMPTS):
-            # End the read-only transaction so that submit_entry starts a fresh one.
+        try:
+            result = svc.submit_entry(
+                campaign,
+                current_user,
+                form.proposed_name.data,
+                form.meaning.data,
+                form.submission_token.data or "",
+            )
             db.session.commit()
-            try:
-                result = svc.submit_entry(
-                    campaign,
-                    current_user,
-                    form.proposed_name.data,
-                    form.meaning.data,
-                    form.submission_token.data or "",
-                )
-                db.session.commit()
-                break
-            except sa.exc.OperationalError:
-                db.session.rollback()
-                if attempt == WRITE_ATTEMPTS - 1:
-                    raise
-            except svc.NotOpen as refused:
-                db.session.rollback()
-                return not_open_page(refused.campaign)
-            except svc.EntryRefused as refused:
-                db.session.rollback()
-                error = str(refused.message)
-                break
+        except svc.NotOpen as refused:
+            db.session.rollback()
+            return not_open_page(refused.campaign)
+        except svc.EntryRefused as refused:
+            db.session.rollback()
+            error = str(refused.message)
         if error is None:
             if not result.repeated:
                 flash(_("Thank you. Your proposed name has been received."), "success")

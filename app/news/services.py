@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
 from app.audit.services import record, snapshot
+from app.database import begin_write
 from app.extensions import db
 from app.models import utcnow
 from app.news import text
@@ -354,18 +355,14 @@ def _set_status(comment: Comment, status: Status) -> None:
 def lock_commenter(user) -> None:
     """Serialise one person's comments, so the flood rule holds across processes.
 
-    Ends the request's read snapshot, then a no-op write on the person's row takes the row
-    lock (PostgreSQL) or the write lock (SQLite) before anything is read again; SQLite would
-    otherwise refuse a write from a snapshot that another request's comment made stale.
+    A write transaction (SQLite: the database's write lock, taken up front), then the
+    person's row locked (PostgreSQL: FOR UPDATE) before the last comment time is read.
     """
     from app.accounts.models import User
 
-    user_id = user.id  # read before the commit expires it
-    db.session.commit()
-    users = User.__table__
-    db.session.execute(
-        sa.update(users).where(users.c.id == user_id).values(updated_at=users.c.updated_at)
-    )
+    user_id = user.id  # read before begin_write's commit expires it
+    begin_write()
+    db.session.execute(sa.select(User.id).where(User.id == user_id).with_for_update())
 
 
 def add_comment(post: Post, user, body: str, parent_id: int | None = None) -> Comment:
