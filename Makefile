@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test audit install install-dev translations migrate seed lint format extract-messages clean
+.PHONY: run test audit bench install install-dev translations migrate seed lint format extract-messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,14 @@ test: install-dev translations
 	$(BIN)/ruff format --check .
 	$(BIN)/bandit --quiet --recursive app --severity-level high
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## Load report (not a test): SQLite, then PostgreSQL + Redis when TEST_DATABASE_URL and
+## TEST_REDIS_URL are set. Needs Debian's wrk.
+bench: install-dev translations
+	command -v wrk >/dev/null || apt-get install -y wrk
+	$(BIN)/python bench/run.py
+	if [ -n "$$TEST_DATABASE_URL" ] && [ -n "$$TEST_REDIS_URL" ]; then \
+	  $(BIN)/python bench/run.py --database-url "$$TEST_DATABASE_URL" --redis-url "$$TEST_REDIS_URL"; fi
 
 ## Known vulnerabilities in the pinned requirements (needs PyPI's JSON API; a report only).
 audit: install-dev

@@ -68,6 +68,13 @@ def sitemap():
     return render_template("main/sitemap.html")
 
 
+@bp.route("/ping")
+@limiter.exempt
+def ping():
+    """A constant answer with no database work: the benchmarks' baseline."""
+    return "ok", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
 @bp.route("/healthz")
 @limiter.exempt
 def healthz():

@@ -162,3 +162,10 @@ def test_without_a_proxy_forwarded_headers_are_ignored(app, client):
 
     seen = client.get("/_whoami", headers={"X-Forwarded-For": "203.0.113.9"}).get_data(as_text=True)
     assert seen == "127.0.0.1 http"
+
+
+def test_ping_is_a_constant_without_the_database(app_config, monkeypatch, tmp_path):
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "inst"))
+    broken = create_app({**app_config, "SQLALCHEMY_DATABASE_URI": "sqlite:////no/such/dir/x.db"})
+    response = broken.test_client().get("/ping")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "ok"
