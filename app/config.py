@@ -66,6 +66,7 @@ def from_environment() -> dict:
         "RATELIMIT_ENTRY": os.environ.get("RATELIMIT_ENTRY", "20 per hour"),
         "RATELIMIT_VOTE": os.environ.get("RATELIMIT_VOTE", "60 per minute"),
         "RATELIMIT_FEEDBACK": os.environ.get("RATELIMIT_FEEDBACK", "10 per hour"),
+        "RATELIMIT_COMMENT": os.environ.get("RATELIMIT_COMMENT", "30 per hour"),
         "RATELIMIT_TRACKBACK": os.environ.get("RATELIMIT_TRACKBACK", "10 per hour"),
         "RATELIMIT_TWO_FACTOR": os.environ.get("RATELIMIT_TWO_FACTOR", "10 per 15 minutes"),
         # Sign-up bots: a person needs at least this long to fill the form.

@@ -85,7 +85,12 @@ def _render_post(post: Post, form: CommentForm, status: int = 200, views: int | 
     )
 
 
+def _comment_limit() -> str:
+    return current_app.config["RATELIMIT_COMMENT"]
+
+
 @bp.route("/news/<slug>", methods=["GET", "POST"])
+@limiter.limit(_comment_limit, methods=["POST"])
 def post(slug: str):
     post = services.get_published_post(slug)
     if post is None:

@@ -411,3 +411,16 @@ def test_simultaneous_comments_by_one_person_make_one(app, db, backend):
         thread.join()
     assert sorted(results) == ["flood", "flood", "flood", "ok"], results
     assert len(comments(db)) == 1
+
+
+def test_comments_are_rate_limited_per_address(app, client, db, post):
+    app.config["RATELIMIT_COMMENT"] = "2 per hour"
+    people = [UserFactory(verified=True) for _ in range(3)]
+    statuses = []
+    for person in people:  # different people behind one address
+        login(client, person.email, PASSWORD)
+        statuses.append(comment(client, f"ความคิดเห็นจาก {person.display_name}").status_code)
+        logout(client)
+    assert statuses[:2] == [302, 302]
+    assert statuses[2] == 429
+    assert len(comments(db)) == 2
