@@ -16,6 +16,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance_path = os.environ.get("INSTANCE_PATH") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from app.errors import DatabaseInt
+
+    app.url_map.converters["int"] = DatabaseInt  # before any route is added
 
     app.config.from_mapping(app_config.from_environment())
     app.config.from_pyfile("config.py", silent=True)

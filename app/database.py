@@ -1,9 +1,11 @@
-"""Engine settings per database, and a write transaction that takes SQLite's lock up front.
+"""Engine settings per database, and write transactions that take SQLite's lock up front.
 
 SQLite gets WAL (readers never wait for the writer), a busy timeout and foreign keys. A
-transaction that will write should start with BEGIN IMMEDIATE: a transaction that reads
-first and writes later can fail at once with "database is locked" when another writer got
-in between (WAL snapshots cannot be upgraded), whatever the busy timeout.
+transaction that will write must start with BEGIN IMMEDIATE: one that reads first and writes
+later fails at once with "database is locked" when another writer got in between (a WAL
+snapshot cannot be upgraded), whatever the busy timeout. So every request that may write
+(POST, PUT, PATCH, DELETE) begins its transactions IMMEDIATE, and ``begin_write()`` does the
+same for a GET that writes. PostgreSQL needs none of this: unique keys and row locks decide.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from contextvars import ContextVar
 
 import sqlalchemy as sa
-from flask import Flask
+from flask import Flask, g, request
 
 from app.extensions import db
 
@@ -30,21 +32,38 @@ def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
 
 
 def _sqlite_on_begin(connection) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE" if _begin_immediate.get() else "BEGIN")
+    immediate = _begin_immediate.get()
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+    connection.info["immediate"] = immediate
 
 
 def begin_write() -> None:
-    """End the request's read transaction and open a write transaction now.
-
-    On SQLite the new transaction holds the write lock from its first statement (other
-    writers wait up to the busy timeout instead of failing); elsewhere it is a plain BEGIN.
-    Call it before the reads that a write depends on; the caller commits as usual.
-    """
+    """Make sure the session's transaction holds SQLite's write lock before the reads that a
+    write depends on. In a writing request it already does; otherwise the read transaction
+    is ended and a new one begins IMMEDIATE. Elsewhere (PostgreSQL) it does nothing."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return
+    if db.session.connection().info.get("immediate"):
+        return
     db.session.commit()
     token = _begin_immediate.set(True)
     try:
         db.session.connection()
     finally:
+        _begin_immediate.reset(token)
+
+
+_WRITING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _writing_request_begins_immediate() -> None:
+    if request.method in _WRITING_METHODS:
+        g.begin_immediate_token = _begin_immediate.set(True)
+
+
+def _end_of_request(exc) -> None:
+    token = g.pop("begin_immediate_token", None)
+    if token is not None:
         _begin_immediate.reset(token)
 
 
@@ -55,3 +74,5 @@ def init_app(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_on_connect)
             sa.event.listen(engine, "begin", _sqlite_on_begin)
+            app.before_request(_writing_request_begins_immediate)
+            app.teardown_request(_end_of_request)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.routing import IntegerConverter
 
 from app.extensions import db
 
@@ -49,6 +51,14 @@ CSRF_MESSAGE = _l(
 )
 
 
+class DatabaseInt(IntegerConverter):
+    """``<int:...>`` in URLs, limited to what an INTEGER column holds: a larger number is a 404."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def render_error(status: int, title=None, message=None):
     default_title, default_message = MESSAGES.get(status, MESSAGES[500])
     return (
@@ -77,6 +87,18 @@ def handle_csrf_error(error: CSRFError):
     return render_error(400, title=CSRF_TITLE, message=CSRF_MESSAGE)
 
 
+def handle_out_of_range(error: Exception):
+    """A number the database cannot hold (an id with 30 digits): bad input, not our fault."""
+    db.session.rollback()
+    return render_error(400)
+
+
+def handle_statement_error(error: sa.exc.StatementError):
+    if isinstance(error.orig, OverflowError | ValueError) or isinstance(error, sa.exc.DataError):
+        return handle_out_of_range(error)
+    return handle_server_error(error)
+
+
 def handle_server_error(error: Exception):
     db.session.rollback()
     return render_error(500)
@@ -86,3 +108,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_server_error)
+    app.register_error_handler(OverflowError, handle_out_of_range)
+    app.register_error_handler(sa.exc.StatementError, handle_statement_error)

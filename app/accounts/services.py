@@ -217,7 +217,7 @@ def authenticate(email: str, password: str) -> LoginResult:
 def load_user(user_id: str) -> User | None:
     """Flask-Login's loader: ``"<id>.<session_version>"``; anything stale or unknown is None."""
     ident, _, version = user_id.partition(".")
-    if not ident.isdigit() or not version.isdigit():
+    if not ident.isdecimal() or not version.isdecimal():
         return None
     user = db.session.get(User, int(ident))
     if user is None or user.session_version != int(version) or user.disabled:

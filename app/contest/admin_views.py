@@ -161,7 +161,7 @@ def _return_filters() -> dict:
 
 
 def _selected_ids() -> list[int]:
-    return [int(v) for v in request.form.getlist("entry") if v.isdigit()][: svc.BULK_MAX]
+    return [int(v) for v in request.form.getlist("entry") if v.isdecimal()][: svc.BULK_MAX]
 
 
 @bp.route("/entries/bulk", methods=["POST"])

@@ -259,8 +259,9 @@ def parse_bangkok(text: str, *, end: bool = False) -> datetime:
     try:
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
             day = date.fromisoformat(text)
-            return end_of_day(day) if end else datetime.combine(day, time(0, 0), BANGKOK)
-        value = datetime.fromisoformat(text)
+            value = end_of_day(day) if end else datetime.combine(day, time(0, 0), BANGKOK)
+        else:
+            value = datetime.fromisoformat(text)
     except ValueError as error:
         raise ScheduleError(
             _l(
@@ -268,7 +269,10 @@ def parse_bangkok(text: str, *, end: bool = False) -> datetime:
                 value=text[:40],
             )
         ) from error
-    return value if value.tzinfo else value.replace(tzinfo=BANGKOK)
+    value = value if value.tzinfo else value.replace(tzinfo=BANGKOK)
+    if not 2000 <= value.year <= 2200:
+        raise ScheduleError(_l("Please give a date between the years 2000 and 2200."))
+    return value
 
 
 def check_schedule(
@@ -343,9 +347,16 @@ def update_settings(campaign: Campaign, values: dict, *, actor: User | None = No
         )
     if not 2 <= finalists_count <= MAX_FINALISTS:
         raise ScheduleError(_l("Finalists must be between 2 and %(max)d.", max=MAX_FINALISTS))
+    # What voting and the draw depend on is fixed once voting opens: the draw's pool must be
+    # named before anyone knows who is in it.
+    locked_fields = {
+        "finalists_count": finalists_count,
+        "draw_pool": values.get("draw_pool", campaign.draw_pool),
+        "results_visibility": values.get("results_visibility", campaign.results_visibility),
+    }
     if (
-        finalists_count != campaign.finalists_count
-        and campaign.id is not None
+        campaign.id is not None
+        and any(value != getattr(campaign, name) for name, value in locked_fields.items())
         and shortlist_locked(campaign, utcnow())
     ):
         raise ShortlistLocked()
@@ -382,7 +393,7 @@ def name_problems(raw: str) -> list[str]:
         return [str(_l("Please enter the name you propose."))]
     if _LINKISH.search(shown):
         return [str(_l("A name cannot contain a link or a web address."))]
-    if not _NAME_CHARS.fullmatch(shown):
+    if not _NAME_CHARS.fullmatch(shown) or not any(ch.isalnum() for ch in normalised):
         return [
             str(_l("Use only Thai or Latin letters, digits, spaces and hyphens (-) in the name."))
         ]
@@ -577,7 +588,11 @@ class Decision(enum.StrEnum):
 
 
 def review_entry(entry: Entry, decision: Decision, reason: str | None, actor: User) -> None:
-    """Approve or reject one entry (a reason is required to reject); audited."""
+    """Approve or reject one entry (a reason is required to reject); audited.
+
+    Not once voting opens: approved entries of the winning name are the prize draw's pool."""
+    if shortlist_locked(entry.campaign, utcnow()):
+        raise ReviewError(_l("Entries can no longer be reviewed: voting has opened."))
     reason = (reason or "").strip() or None
     if decision is Decision.REJECT and not reason:
         raise ReviewError(_l("Please give a reason for rejecting."))
@@ -853,8 +868,16 @@ FINALIST_FIELDS = ("display_name", "meaning", "position")
 
 
 def shortlist_locked(campaign: Campaign, now: datetime) -> bool:
-    """Locked from the moment voting opens (votes point at the finalists)."""
-    return now >= campaign.voting_open or campaign.results_published_at is not None
+    """Locked from the moment voting opens, and for good once any vote exists (votes point at
+    the finalists, even if the schedule is moved back later)."""
+    if now >= campaign.voting_open or campaign.results_published_at is not None:
+        return True
+    from app.voting.models import Vote  # voting builds on the contest, not the other way
+
+    return (
+        db.session.scalar(sa.select(Vote.id).where(Vote.campaign_id == campaign.id).limit(1))
+        is not None
+    )
 
 
 def _check_unlocked(campaign: Campaign, now: datetime | None) -> None:

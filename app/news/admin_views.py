@@ -216,7 +216,7 @@ def news_moderation_words():
         abort(400)
     word = services.text.normalise(request.form.get("word", "")).strip()[:100]
     remove = request.form.get("remove", "")
-    if remove.isdigit():
+    if remove.isdecimal():
         services.remove_moderation_word(int(remove))
         flash(_("The word has been removed."), "success")
     elif len(word) >= 2:

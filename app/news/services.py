@@ -341,7 +341,8 @@ def _adjust_count(post_id: int, delta: int) -> None:
         db.session.execute(
             sa.update(Post)
             .where(Post.id == post_id)
-            .values(comment_count=Post.comment_count + delta)
+            # updated_at stays: a comment is not a change to the post (feeds, sitemap).
+            .values(comment_count=Post.comment_count + delta, updated_at=Post.updated_at)
             .execution_options(synchronize_session=False)
         )
 
@@ -453,6 +454,8 @@ def moderate_comment(comment: Comment, action: str) -> None:
     before = snapshot(comment, ("status", "report_count", "needs_review"))
     _set_status(comment, status)
     comment.needs_review = False
+    if status == Status.APPROVED:
+        comment.report_count = 0  # a moderator's decision: earlier reports are answered
     db.session.flush()
     record(
         f"comment.{action}",
@@ -528,7 +531,7 @@ def bulk_moderate(items: list[str], action: str) -> int:
     done = 0
     for item in items:
         kind, _, raw_id = item.partition("-")
-        if not raw_id.isdigit():
+        if not raw_id.isdecimal():
             continue
         model = Comment if kind == "c" else Trackback if kind == "t" else None
         if model is None:
@@ -550,7 +553,7 @@ def describe_items(items: list[str]) -> list[object]:
     found = []
     for item in items:
         kind, _, raw_id = item.partition("-")
-        if raw_id.isdigit():
+        if raw_id.isdecimal():
             model = Comment if kind == "c" else Trackback if kind == "t" else None
             obj = db.session.get(model, int(raw_id)) if model else None
             if obj is not None:
@@ -575,7 +578,10 @@ def receive_trackback(
         raise NewsError("The url parameter is required.")
     if len(url) > TRACKBACK_URL_MAX:
         raise NewsError("The url is too long.")
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[::1" (an unclosed IPv6 address)
+        raise NewsError("The url must be an http or https address.") from None
     if parts.scheme not in ("http", "https") or not parts.netloc or any(c.isspace() for c in url):
         raise NewsError("The url must be an http or https address.")
     trackback = Trackback(

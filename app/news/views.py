@@ -34,7 +34,7 @@ FEED_SIZE = 20
 
 def _page_number() -> int:
     raw = request.args.get("page", "1")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 100_000 else 1
+    return int(raw) if raw.isdecimal() and 0 < int(raw) < 100_000 else 1
 
 
 @bp.route("/news")
@@ -124,7 +124,7 @@ def _comment(post: Post):
     if not form.validate_on_submit():
         return _render_post(post, form, 400)
     parent_id = form.parent_id.data
-    parent = int(parent_id) if parent_id and parent_id.isdigit() else None
+    parent = int(parent_id) if parent_id and parent_id.isdecimal() else None
     services.lock_commenter(current_user)
     try:
         comment = services.add_comment(post, current_user, form.body.data, parent)

@@ -102,7 +102,7 @@ def qr_svg(uri: str) -> Markup:
 
 def _check_code(factor: StaffTotp, code: str, now: datetime) -> bool:
     """A 6-digit code for the current step or one step either side, never reused."""
-    code = "".join(ch for ch in (code or "") if ch.isdigit())
+    code = "".join(ch for ch in (code or "") if ch.isdecimal())
     if len(code) != 6:
         return False
     totp = pyotp.TOTP(factor.secret)

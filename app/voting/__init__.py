@@ -16,11 +16,13 @@ def _search_finalists(terms: list[str]) -> list:
     from flask_babel import lazy_gettext as _l
 
     from app.contest.services import current_campaign
+    from app.models import utcnow
     from app.news.services import SearchHit
     from app.voting.services import ballot
 
     campaign = current_campaign()
-    if campaign is None or not terms:
+    # The shortlist is public once voting opens; before, staff may still be changing it.
+    if campaign is None or not terms or utcnow() < campaign.voting_open:
         return []
     wanted = [term.casefold() for term in terms]
     return [

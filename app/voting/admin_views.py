@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -45,7 +46,13 @@ def _results_page(campaign, status=200, **forms):
 
 
 def _done(message):
-    db.session.commit()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        # Two admins (or a double click) at the same moment: the database kept the first.
+        db.session.rollback()
+        flash(_("Someone else did this a moment ago; here is the result."), "info")
+        return redirect(url_for("admin.results"))
     flash(message, "success")
     return redirect(url_for("admin.results"))
 

@@ -112,6 +112,8 @@ def finalist_on_ballot(campaign: Campaign, finalist_id) -> Finalist:
         wanted = int(finalist_id)
     except (TypeError, ValueError):
         raise UnknownFinalist() from None
+    if not 0 < wanted < 2**31:
+        raise UnknownFinalist()
     finalist = db.session.get(Finalist, wanted)
     if finalist is None or finalist.campaign_id != campaign.id:
         raise UnknownFinalist()
@@ -170,14 +172,21 @@ def cast_vote(
 def _count(vote: Vote) -> None:
     """Add the vote to its finalist's tally in the current transaction (one upsert: the first
     votes for a finalist may arrive together)."""
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    insert = pg_insert if postgres else sqlite_insert
     statement = insert(VoteTally).values(
         finalist_id=vote.finalist_id, campaign_id=vote.campaign_id, votes=1, last_vote_id=vote.id
     )
+    # Parallel votes may reach the upsert out of id order: keep the larger id (SQLite's
+    # two-argument max() is PostgreSQL's greatest()).
+    larger = sa.func.greatest if postgres else sa.func.max
     db.session.execute(
         statement.on_conflict_do_update(
             index_elements=[VoteTally.finalist_id],
-            set_={"votes": VoteTally.votes + 1, "last_vote_id": vote.id},
+            set_={
+                "votes": VoteTally.votes + 1,
+                "last_vote_id": larger(VoteTally.last_vote_id, statement.excluded.last_vote_id),
+            },
         )
     )
 

@@ -79,6 +79,8 @@ def _confirm_step(campaign, finalists, form):
 @limiter.limit(_vote_limit)
 def confirm():
     campaign = current_campaign()
+    if campaign is None:
+        return _closed_page(None)
     form = ConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("voting.ballot"))
