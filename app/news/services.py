@@ -435,10 +435,12 @@ def report_comment(comment: Comment, user) -> bool:
             db.session.add(CommentReport(comment_id=comment.id, user_id=user.id))
     except sa.exc.IntegrityError:
         return False  # a double submit raced us: the unique key kept one report
-    count = db.session.scalar(
-        sa.select(sa.func.count()).where(CommentReport.comment_id == comment.id)
-    )
-    comment.report_count = count
+    # Count on the locked row (PostgreSQL: FOR UPDATE; SQLite: the request holds the write
+    # lock): reports since the last moderator decision, which resets the count.
+    db.session.execute(sa.select(Comment.id).where(Comment.id == comment.id).with_for_update())
+    db.session.refresh(comment)
+    comment.report_count += 1
+    count = comment.report_count
     comment.needs_review = True
     if count >= REPORTS_TO_HIDE and comment.status == Status.APPROVED:
         _set_status(comment, Status.HIDDEN)

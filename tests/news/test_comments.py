@@ -424,3 +424,28 @@ def test_comments_are_rate_limited_per_address(app, client, db, post):
     assert statuses[:2] == [302, 302]
     assert statuses[2] == 429
     assert len(comments(db)) == 2
+
+
+def test_after_approval_it_takes_three_new_reports_to_hide_again(
+    client, db, post, citizen, moderator
+):
+    approved_before(citizen, post)
+    target = comments(db)[0]
+    url = f"/news/hello/comments/{target.id}/report"
+
+    def report_by(person):
+        login(client, person.email, PASSWORD)
+        post_form(client, url, {}, page=URL)
+        logout(client)
+
+    for _ in range(3):
+        report_by(UserFactory(verified=True))
+    db.session.refresh(target)
+    assert target.status == "hidden"
+    from app.news import services
+
+    services.moderate_comment(target, "approve")
+    db.session.commit()
+    report_by(UserFactory(verified=True))
+    db.session.refresh(target)
+    assert target.status == "approved" and target.report_count == 1
