@@ -12,13 +12,10 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, String
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
 from app.accounts.services import DISPLAY_NAME_MAX, PASSWORD_MAX_LENGTH, password_problems
+from app.forms import REQUIRED
+from app.forms import strip_whitespace as _strip
 
-REQUIRED = _l("Please fill in this field.")
 EMAIL_INVALID = _l("Please enter a valid e-mail address, such as name@example.com.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def email_field(label=None):

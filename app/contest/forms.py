@@ -18,12 +18,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.contest import services as svc
 from app.contest.models import MAX_ENTRIES_PER_PERSON, MAX_FINALISTS, MEANING_MAX, NAME_MAX
-
-REQUIRED = _l("Please fill in this field.")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from app.forms import REQUIRED
+from app.forms import strip_whitespace as _strip
 
 
 class EntryForm(FlaskForm):

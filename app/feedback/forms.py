@@ -7,12 +7,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.accounts.forms import EMAIL_INVALID, REQUIRED
+from app.accounts.forms import EMAIL_INVALID
 from app.feedback.models import ANSWER_MAX, MESSAGE_MAX, MESSAGE_MIN
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from app.forms import REQUIRED
+from app.forms import strip_whitespace as _strip
 
 
 class FeedbackForm(FlaskForm):

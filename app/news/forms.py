@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC
-from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from app.forms import strip_whitespace as _strip
+from app.i18n import BANGKOK
 from app.news.services import COMMENT_MAX, PostData, parse_tags
-
-BANGKOK = ZoneInfo("Asia/Bangkok")
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 class CommentForm(FlaskForm):
