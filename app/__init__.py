@@ -58,7 +58,7 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from app import database
+    from app import cache, database
     from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from app.i18n import select_locale, select_timezone
 
@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     mail.init_app(app)
+    cache.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to open this page.")

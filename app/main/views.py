@@ -9,6 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import abort, jsonify, render_template
 
+from app.cache import cached_page
 from app.extensions import db, limiter
 from app.i18n import current_language
 from app.main import bp
@@ -50,12 +51,14 @@ def add_home_section(order: int, template: str, context: Callable[[], dict]) -> 
 
 
 @bp.route("/")
+@cached_page()
 def home():
     sections = [(section.template, section.context()) for section in HOME_SECTIONS]
     return render_template("main/home.html", sections=sections)
 
 
 @bp.route("/about/<slug>")
+@cached_page()
 def page(slug: str):
     name = PAGES.get(slug)
     if name is None:
@@ -64,6 +67,7 @@ def page(slug: str):
 
 
 @bp.route("/sitemap")
+@cached_page()
 def sitemap():
     return render_template("main/sitemap.html")
 

@@ -3,6 +3,7 @@ feeds, sitemap, robots.txt and search. Views are thin; the rules live in service
 
 from __future__ import annotations
 
+import hashlib
 import time
 import xml.etree.ElementTree as ET
 
@@ -21,8 +22,9 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app import cache as page_cache
 from app.extensions import csrf, db, limiter, login_manager
-from app.i18n import current_language
+from app.i18n import current_language, format_number
 from app.news import bp, counter, services, text
 from app.news.forms import CommentForm, EmptyForm
 from app.news.models import Comment, Post, Status
@@ -49,32 +51,41 @@ def index():
     return render_template("news/index.html", page=page)
 
 
-def _count_view(post: Post) -> tuple[int, str | None]:
+def _count_view(post_id: int, stored: int) -> tuple[int, str | None]:
     """The number to show, and the cookie to set when this load was counted."""
     views = counter.get_counter()
     if not views.enabled or not counter.countable(request):
-        return post.view_count + views.pending(post.id), None
+        return stored + views.pending(post_id), None
     now = time.time()
     seen = counter.seen_posts(request, now)
-    if post.id in seen:
-        return post.view_count + views.pending(post.id), None
-    pending = views.add(post.id)
-    seen[post.id] = now
-    return post.view_count + pending, counter.seen_cookie(seen)
+    if post_id in seen:
+        return stored + views.pending(post_id), None
+    pending = views.add(post_id)
+    seen[post_id] = now
+    return stored + pending, counter.seen_cookie(seen)
 
 
-def _render_post(post: Post, form: CommentForm, status: int = 200, views: int | None = None):
+def _views_slot() -> str:
+    """Stands for the view count in a cached page; derived from the secret, so unguessable."""
+    digest = hashlib.sha256(b"views-slot" + current_app.secret_key.encode()).hexdigest()
+    return f"\ue000{digest[:16]}\ue000"
+
+
+def _render_post(post: Post, form: CommentForm | None, status: int = 200, views: str | None = None):
     lang = current_language()
     comments = services.visible_comments(post, current_user)
-    shown = views if views is not None else post.view_count + counter.get_counter().pending(post.id)
+    if views is None:
+        views = format_number(post.view_count + counter.get_counter().pending(post.id))
+    signed_in = current_user.is_authenticated and current_user.is_verified
     return (
         render_template(
             "news/post.html",
             post=post,
             lang=lang,
-            views=shown,
+            views=views,
             form=form,
-            action_form=EmptyForm(),
+            # Anonymous readers get no form: no CSRF token, no session, a page the cache can share.
+            action_form=EmptyForm() if signed_in else None,
             threads=services.comment_tree(comments),
             related=services.related_posts(post),
             trackbacks=services.approved_trackbacks(post),
@@ -92,15 +103,39 @@ def _comment_limit() -> str:
 @bp.route("/news/<slug>", methods=["GET", "POST"])
 @limiter.limit(_comment_limit, methods=["POST"])
 def post(slug: str):
+    if request.method == "POST":
+        post = services.get_published_post(slug)
+        if post is None:
+            abort(404)
+        return _comment(post)
+    # Anonymous readers share one rendering (app/cache.py); only the count is filled in per load.
+    key = page_cache.page_key() if page_cache.cacheable() else None
+    hit = page_cache.get(key) if key else None
+    if hit is not None:
+        post_id, body = hit
+        stored = db.session.scalar(sa.select(Post.view_count).where(Post.id == post_id))
+        if stored is not None:
+            views, cookie = _count_view(post_id, stored)
+            return _post_response(body.replace(_views_slot(), format_number(views)), cookie, "hit")
     post = services.get_published_post(slug)
     if post is None:
         abort(404)
-    if request.method == "POST":
-        return _comment(post)
-    form = CommentForm()
-    views, cookie = _count_view(post)
-    body, status = _render_post(post, form, views=views)
-    response = make_response(body, status)
+    signed_in = current_user.is_authenticated and current_user.is_verified
+    views, cookie = _count_view(post.id, post.view_count)
+    if key is None:
+        body, _status = _render_post(
+            post, CommentForm() if signed_in else None, views=format_number(views)
+        )
+        return _post_response(body, cookie)
+    body, _status = _render_post(post, None, views=_views_slot())
+    page_cache.put(key, (post.id, body))
+    return _post_response(body.replace(_views_slot(), format_number(views)), cookie, "miss")
+
+
+def _post_response(body: str, cookie: str | None, cache_state: str | None = None):
+    response = make_response(body)
+    if cache_state:
+        response.headers["X-Page-Cache"] = cache_state
     if cookie is not None:
         response.set_cookie(
             counter.COOKIE_NAME,

@@ -6,6 +6,7 @@ from flask import current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.accounts.decorators import verified_required
+from app.cache import cached_page
 from app.contest.services import Phase, current_campaign, phase
 from app.extensions import db, limiter
 from app.models import utcnow
@@ -30,13 +31,17 @@ def _already_voted_page(vote, status: int = 409):
 
 
 def _ballot_form(campaign, finalists):
-    form = BallotForm()
+    # Only a citizen who may vote gets a CSRF token: the anonymous page is the same for all
+    # (no session) and can be served from the page cache. Its POST is refused before checking.
+    may_vote = current_user.is_authenticated and current_user.is_verified
+    form = BallotForm() if may_vote else BallotForm(meta={"csrf": False})
     form.finalist.choices = [(str(f.id), f.display_name) for f in finalists]
     return form
 
 
 @bp.route("/vote", methods=["GET", "POST"])
 @limiter.limit(_vote_limit, methods=["POST"])
+@cached_page(args=("finalist",))
 def ballot():
     """GET: the finalists. POST (verified citizens): the confirmation step for the choice."""
     campaign = current_campaign()
@@ -110,6 +115,7 @@ def receipt():
 
 
 @bp.route("/results")
+@cached_page()
 def results():
     campaign = current_campaign()
     now = utcnow()

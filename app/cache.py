@@ -1,0 +1,216 @@
+"""Rendered pages for visitors who are not logged in, kept for a few seconds (Flask-Caching).
+
+Most of a rush is anonymous reading: the home page, a news post, the results. Rendering them
+costs a few database round trips and a full Jinja render; serving them again from the cache
+costs one cache read. What is cached, and for how long:
+
+* only GET/HEAD for an anonymous visitor with no message waiting (a logged-in page shows the
+  person's name, forms and tokens, and is always rendered);
+* only a 200 whose rendering did not write to the session (no CSRF token, no flash);
+* keyed by language, path and the query arguments the view declares, under a *content
+  version*: any committed change to what public pages show (posts, tags, comments, trackbacks,
+  campaigns, finalists, result snapshots, draws) moves the version, so every cached page is
+  dropped at once, on every worker and instance, because the version lives in the same store;
+* for at most ``PAGE_CACHE_SECONDS`` (default 30). Things that change by the clock alone (a
+  phase opening, a scheduled post, live vote counts) show up within that time.
+
+The store: Redis when ``REDIS_URL`` is set (shared by all instances), otherwise files under
+``instance/cache`` (shared by the workers of one machine). A store that fails (Redis down) is
+treated as a miss: pages are rendered as if there were no cache, and the error is logged once a
+minute at most.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, make_response, request, session
+from flask_caching import Cache
+from flask_login import current_user
+
+from app.i18n import current_language
+
+log = logging.getLogger(__name__)
+
+cache = Cache()
+
+VERSION_KEY = "page-version"
+#: Tables whose rows public pages show. Votes, tallies, entries, accounts and the audit log are
+#: not here: they change at rush rates, and the pages that show them live with the time limit.
+CONTENT_TABLES = frozenset(
+    {
+        "campaign",
+        "finalist",
+        "tag",
+        "post",
+        "post_tag",
+        "comment",
+        "trackback",
+        "result_snapshot",
+        "prize_draw",
+    }
+)
+_FLAG = "page_cache_content_changed"
+_last_error_log = 0.0
+
+
+def init_app(app: Flask) -> None:
+    config = app.config
+    config.setdefault("PAGE_CACHE_SECONDS", 30)
+    if config.get("REDIS_URL"):
+        config.setdefault("CACHE_TYPE", "RedisCache")
+        config.setdefault("CACHE_REDIS_URL", config["REDIS_URL"])
+        config.setdefault("CACHE_OPTIONS", {"socket_timeout": 0.5, "socket_connect_timeout": 0.5})
+    else:
+        config.setdefault("CACHE_TYPE", "FileSystemCache")
+        config.setdefault("CACHE_DIR", f"{app.instance_path}/cache")
+        config.setdefault("CACHE_THRESHOLD", 2000)
+    config.setdefault("CACHE_KEY_PREFIX", f"{config.get('REDIS_KEY_PREFIX', 'mascot')}:page:")
+    config.setdefault("CACHE_DEFAULT_TIMEOUT", config["PAGE_CACHE_SECONDS"])
+    cache.init_app(app)
+
+
+def _store_failed(error: Exception) -> None:
+    global _last_error_log
+    now = time.monotonic()
+    if now - _last_error_log > 60:
+        _last_error_log = now
+        log.warning("page cache unavailable, rendering without it: %s", error)
+
+
+def _version() -> str:
+    if "page_cache_version" not in g:
+        try:
+            g.page_cache_version = cache.get(VERSION_KEY) or "0"
+        except Exception as error:  # any store failure is a miss
+            _store_failed(error)
+            g.page_cache_version = None
+    return g.page_cache_version
+
+
+def content_changed() -> None:
+    """Drop every cached page (all workers, all instances sharing the store)."""
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+    except Exception as error:
+        _store_failed(error)
+    g.pop("page_cache_version", None)
+
+
+def cacheable() -> bool:
+    """Whether this request may be answered from, and stored in, the page cache."""
+    if request.method not in {"GET", "HEAD"} or not current_app.config["PAGE_CACHE_SECONDS"]:
+        return False
+    if "_flashes" in session or current_user.is_authenticated:
+        return False
+    return _version() is not None
+
+
+def page_key(args: Iterable[str] = ()) -> str | None:
+    """The key of this request's page, or None when a query argument makes it uncacheable."""
+    known = set(args)
+    if any(name not in known for name in request.args):
+        return None
+    query = "&".join(f"{name}={request.args.get(name, '')[:40]}" for name in sorted(known))
+    raw = f"{_version()}|{current_language()}|{request.path}|{query}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def get(key: str):
+    try:
+        return cache.get(key)
+    except Exception as error:
+        _store_failed(error)
+        return None
+
+
+def put(key: str, value, timeout: int | None = None) -> None:
+    if session.modified:  # the render wrote a token or a message: not the same for everyone
+        return
+    try:
+        cache.set(key, value, timeout=timeout or current_app.config["PAGE_CACHE_SECONDS"])
+    except Exception as error:
+        _store_failed(error)
+
+
+def cached_page(args: Iterable[str] = (), unless: Callable[[], bool] | None = None):
+    """Serve the view's 200 answers to anonymous visitors from the page cache.
+
+    ``args`` are the query arguments the view reads; any other argument skips the cache (so
+    that random query strings cannot fill it). ``unless()`` true also skips it.
+    """
+    args = tuple(args)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*a, **kw):
+            key = page_key(args) if cacheable() and not (unless and unless()) else None
+            if key is None:
+                return view(*a, **kw)
+            hit = get(key)
+            if hit is not None:
+                body, mimetype = hit
+                response = Response(body, mimetype=mimetype)
+                response.headers["X-Page-Cache"] = "hit"
+                return response
+            response = make_response(view(*a, **kw))
+            if response.status_code == 200 and not response.direct_passthrough:
+                put(key, (response.get_data(), response.mimetype))
+                response.headers["X-Page-Cache"] = "miss"
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+# --- Knowing when content changed -------------------------------------------------------------
+
+
+def _touches_content(objects) -> bool:
+    for obj in objects:
+        table = getattr(obj, "__table__", None)
+        if table is not None and table.name in CONTENT_TABLES:
+            return True
+    return False
+
+
+def _after_flush(session, _context) -> None:
+    changed = [*session.new, *session.deleted]
+    changed += [obj for obj in session.dirty if session.is_modified(obj)]
+    if _touches_content(changed):
+        session.info[_FLAG] = True
+
+
+def _on_orm_execute(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if table is not None and getattr(table, "name", None) in CONTENT_TABLES:
+        state.session.info[_FLAG] = True
+
+
+def _after_commit(session) -> None:
+    if session.info.pop(_FLAG, False):
+        from flask import has_app_context
+
+        if has_app_context():
+            content_changed()
+
+
+def _after_rollback(session) -> None:
+    """A real rollback: what was flushed is gone. (Savepoint rollbacks keep the flag: a spare
+    drop of the cache costs one render; a missed one would show old content.)"""
+    session.info.pop(_FLAG, None)
+
+
+sa.event.listen(sa.orm.Session, "after_flush", _after_flush)
+sa.event.listen(sa.orm.Session, "do_orm_execute", _on_orm_execute)
+sa.event.listen(sa.orm.Session, "after_commit", _after_commit)
+sa.event.listen(sa.orm.Session, "after_rollback", _after_rollback)

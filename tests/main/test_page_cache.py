@@ -1,0 +1,144 @@
+"""The anonymous page cache (app/cache.py): what it serves, to whom, and when it lets go."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import cache as page_cache
+from app.extensions import db as _db
+from app.news import services
+from app.news.models import Comment, Status
+from tests.factories import PASSWORD
+from tests.helpers import login
+from tests.news.conftest import BROWSER, _drop_pending_views, make_post  # noqa: F401  (autouse)
+
+
+def state(response) -> str | None:
+    return response.headers.get("X-Page-Cache")
+
+
+def test_an_anonymous_page_is_rendered_once_then_served_from_the_cache(client, db):
+    first, second = client.get("/"), client.get("/")
+    assert (state(first), state(second)) == ("miss", "hit")
+    assert first.get_data() == second.get_data()
+    assert "session=" not in " ".join(second.headers.getlist("Set-Cookie"))
+    # The site's headers are set on a served copy as on a rendered page.
+    assert "frame-ancestors" in second.headers["Content-Security-Policy"]
+
+
+def test_each_language_has_its_own_copy(client, db):
+    client.get("/")
+    client.set_cookie("lang", "en")
+    english = client.get("/")
+    assert state(english) == "miss"
+    assert 'lang="en"' in english.get_data(as_text=True)
+
+
+def test_publishing_a_post_shows_at_once(client, db):
+    client.get("/")
+    assert state(client.get("/")) == "hit"
+    make_post(slug="fresh", title_th="ข่าวใหม่ล่าสุดวันนี้")
+    page = client.get("/")
+    assert state(page) == "miss"
+    assert "ข่าวใหม่ล่าสุดวันนี้" in page.get_data(as_text=True)
+
+
+def test_unpublishing_a_cached_post_gives_404_at_once(client, db):
+    post = make_post(slug="going")
+    assert client.get("/news/going").status_code == 200
+    assert state(client.get("/news/going")) == "hit"
+    services.unpublish_post(post)
+    _db.session.commit()
+    assert client.get("/news/going").status_code == 404
+
+
+def test_an_approved_comment_shows_to_anonymous_readers_at_once(client, db, citizen):
+    post = make_post()
+    client.get("/news/hello")
+    comment = Comment(post_id=post.id, author_id=citizen.id, body="ความเห็นรอตรวจ", status="pending")
+    _db.session.add(comment)
+    _db.session.commit()
+    assert "ความเห็นรอตรวจ" not in client.get("/news/hello").get_data(as_text=True)
+    services.moderate_comment(comment, "approve")
+    _db.session.commit()
+    assert comment.status == Status.APPROVED
+    assert "ความเห็นรอตรวจ" in client.get("/news/hello").get_data(as_text=True)
+
+
+def test_a_cached_post_still_counts_and_shows_every_view(app, db):
+    make_post()
+    shown = []
+    for _ in range(3):
+        response = app.test_client().get("/news/hello", headers=BROWSER)
+        shown.append(state(response))
+        assert "news_seen=" in " ".join(response.headers.getlist("Set-Cookie"))
+    assert shown == ["miss", "hit", "hit"]
+    assert "views: 4" in app.test_client().get("/news/hello?lang=en", headers=BROWSER).get_data(
+        as_text=True
+    )
+
+
+def test_logged_in_pages_are_never_cached(client, db, citizen):
+    client.get("/")
+    login(client, citizen.email, PASSWORD)
+    page = client.get("/")
+    assert state(page) is None
+    assert citizen.display_name in page.get_data(as_text=True)
+    make_post()
+    assert state(client.get("/news/hello")) is None
+
+
+def test_unknown_query_arguments_skip_the_cache(client, db):
+    client.get("/")
+    assert state(client.get("/?utm=x")) is None
+    assert state(client.get("/?utm=y")) is None
+
+
+def test_a_page_with_a_message_waiting_is_rendered(client, db):
+    client.get("/")
+    with client.session_transaction() as session:
+        session["_flashes"] = [("info", "ข้อความทดสอบเฉพาะคน")]
+    page = client.get("/")
+    assert state(page) is None
+    assert "ข้อความทดสอบเฉพาะคน" in page.get_data(as_text=True)
+    assert "ข้อความทดสอบเฉพาะคน" not in client.get("/").get_data(as_text=True)
+
+
+def test_the_anonymous_ballot_has_no_token_and_is_shared(client, db):
+    from app.demo import seed
+
+    seed(phase="voting")
+    _db.session.commit()
+    first, second = client.get("/vote"), client.get("/vote")
+    assert first.status_code == 200
+    assert (state(first), state(second)) == ("miss", "hit")
+    assert "csrf_token" not in second.get_data(as_text=True)
+
+
+@pytest.fixture
+def broken_store(app, monkeypatch):
+    def fail(*args, **kwargs):
+        raise ConnectionError("store down")
+
+    monkeypatch.setattr(page_cache.cache, "get", fail)
+    monkeypatch.setattr(page_cache.cache, "set", fail)
+
+
+def test_a_broken_store_means_rendering_every_time(client, db, broken_store):
+    make_post()
+    for path in ("/", "/news/hello", "/results", "/vote"):
+        response = client.get(path)
+        assert response.status_code in {200, 409}, path
+        assert state(response) is None
+    services.create_post(
+        services.PostData(
+            slug="written",
+            title_th="เขียนได้แม้แคชล่ม",
+            title_en="Saved",
+            body_th="x",
+            body_en="x",
+            tags=[],
+            published_at=None,
+        )
+    )
+    _db.session.commit()  # a commit's cache drop fails quietly: the post is saved
