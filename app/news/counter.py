@@ -186,6 +186,10 @@ class ViewCounter:
         try:
             with self.app.app_context(), db.engine.begin() as connection:
                 connection.execute(statement, params)
+                stored = connection.execute(
+                    sa.select(table.c.id, table.c.view_count).where(table.c.id.in_(list(counts)))
+                )
+                stored = dict(stored.tuples().all())
         except Exception:
             # Keep the counts for the next flush rather than lose them.
             log.exception(
@@ -193,6 +197,11 @@ class ViewCounter:
             )
             self._give_back(counts)
             return 0
+        # Cached post pages read the stored count from the page cache (app/cache.py).
+        from app.cache import remember_views
+
+        with self.app.app_context():
+            remember_views(stored)
         return sum(counts.values())
 
 

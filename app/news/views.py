@@ -51,6 +51,10 @@ def index():
     return render_template("news/index.html", page=page)
 
 
+#: Built once: read on every cached post page.
+_STORED_VIEWS = sa.select(Post.view_count).where(Post.id == sa.bindparam("id"))
+
+
 def _count_view(post_id: int, stored: int) -> tuple[int, str | None]:
     """The number to show, and the cookie to set when this load was counted."""
     views = counter.get_counter()
@@ -113,7 +117,9 @@ def post(slug: str):
     hit = page_cache.get(key) if key else None
     if hit is not None:
         post_id, body = hit
-        stored = db.session.scalar(sa.select(Post.view_count).where(Post.id == post_id))
+        stored = page_cache.stored_views(
+            post_id, lambda: db.session.execute(_STORED_VIEWS, {"id": post_id}).scalar()
+        )
         if stored is not None:
             views, cookie = _count_view(post_id, stored)
             return _post_response(body.replace(_views_slot(), format_number(views)), cookie, "hit")
