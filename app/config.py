@@ -56,6 +56,13 @@ def from_environment() -> dict:
         # Rate limits (Flask-Limiter syntax); storage is per process unless Redis is set.
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis unreachable: limits are kept per process until it answers (Flask-Limiter checks
+        # it again by itself); a storage error never turns a page into a 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        if redis_url
+        else {},
         # Every Redis key of this site starts with this, so sites (or test runs) can share one.
         "REDIS_KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "mascot"),
         "RATELIMIT_HEADERS_ENABLED": True,

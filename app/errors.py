@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Flask, render_template
+from flask import Flask, current_app, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 MESSAGES = {
     400: (
@@ -40,7 +40,16 @@ MESSAGES = {
         _l("Something went wrong on our side"),
         _l("We could not finish your request. Please try again later; nothing you saved is lost."),
     ),
+    503: (
+        _l("The service is busy for a moment"),
+        _l(
+            "We cannot reach our records right now. Please try again in a minute; what you "
+            "sent before this was saved, and this request changed nothing."
+        ),
+    ),
 }
+#: Seconds a client is asked to wait when the database cannot be reached.
+RETRY_AFTER = 30
 BAD_TEXT = _l(
     "A field contained characters that are not allowed (for example a NUL byte or bytes that "
     "are not UTF-8 text). Please retype it and try again."
@@ -96,7 +105,35 @@ def handle_out_of_range(error: Exception):
 def handle_statement_error(error: sa.exc.StatementError):
     if isinstance(error.orig, OverflowError | ValueError) or isinstance(error, sa.exc.DataError):
         return handle_out_of_range(error)
+    if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError) or getattr(
+        error, "connection_invalidated", False
+    ):
+        return handle_database_unavailable(error)
     return handle_server_error(error)
+
+
+def handle_database_unavailable(error: Exception):
+    """The database is down, restarting or refusing connections: 503, and try again soon.
+
+    The transaction was rolled back, so nothing of this request was half-saved. The pool
+    checks connections before use (pool_pre_ping), so the next request reconnects by itself.
+    """
+    current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0][:300])
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        db.session.remove()
+    headers = {"Retry-After": str(RETRY_AFTER)}
+    # The page frame must not need the database: show it as to a visitor who is not logged in.
+    g._login_user = login_manager.anonymous_user()
+    try:
+        body, _status = render_error(503)
+    except sa.exc.SQLAlchemyError:
+        db.session.remove()
+        title, message = MESSAGES[503]
+        body = f"{title}\n\n{message}\n"
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+    return body, 503, headers
 
 
 def handle_server_error(error: Exception):

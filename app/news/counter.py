@@ -24,6 +24,7 @@ import sqlalchemy as sa
 from crawlerdetect import CrawlerDetect
 from flask import Flask, Request, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
+from redis.exceptions import RedisError
 
 from app.extensions import db
 
@@ -98,28 +99,43 @@ class ViewCounter:
         self._hits = 0
         self._last_flush = time.monotonic()
         self._redis = None
+        self._redis_logged = 0.0
         if app.config.get("REDIS_URL"):
             import redis
 
-            self._redis = redis.Redis.from_url(app.config["REDIS_URL"])
+            self._redis = redis.Redis.from_url(
+                app.config["REDIS_URL"], socket_timeout=0.5, socket_connect_timeout=0.5
+            )
         # Post ids belong to one database: sites (or test runs) sharing a Redis must not mix.
         database = hashlib.sha256(str(app.config["SQLALCHEMY_DATABASE_URI"]).encode()).hexdigest()
         self.pending_key = f"{REDIS_PREFIX}:{database[:16]}:pending"
         self.lock_key = f"{REDIS_PREFIX}:{database[:16]}:flush-lock"
 
     # --- recording -------------------------------------------------------------------------
+    def _redis_down(self, error: Exception) -> None:
+        """Redis failed: count in this process's memory until it answers again (the counts
+        are flushed from there as usual; only the cross-instance running total is lost)."""
+        now = time.monotonic()
+        if now - self._redis_logged > 60:
+            self._redis_logged = now
+            log.warning("view counter: Redis unavailable, counting in memory: %s", error)
+
     def add(self, post_id: int, n: int = 1) -> int:
         """Count ``n`` views; return the post's buffered count including them (read before any
         flush this call triggers, so stored-as-loaded + returned value is the true total)."""
         if self._redis is not None:
-            pipe = self._redis.pipeline(transaction=False)
-            pipe.hincrby(self.pending_key, str(post_id), n)
-            # Whoever takes this short lock flushes: at most one flush per interval overall.
-            pipe.set(self.lock_key, "1", nx=True, ex=max(1, int(self.flush_seconds)))
-            value, due = pipe.execute()
-            if due:
-                self.flush()
-            return int(value)
+            try:
+                pipe = self._redis.pipeline(transaction=False)
+                pipe.hincrby(self.pending_key, str(post_id), n)
+                # Whoever takes this short lock flushes: at most one flush per interval overall.
+                pipe.set(self.lock_key, "1", nx=True, ex=max(1, int(self.flush_seconds)))
+                value, due = pipe.execute()
+            except RedisError as error:
+                self._redis_down(error)
+            else:
+                if due:
+                    self.flush()
+                return int(value) + self._memory_pending(post_id)
         with self._lock:
             value = self._pending.get(post_id, 0) + n
             self._pending[post_id] = value
@@ -132,34 +148,50 @@ class ViewCounter:
             self.flush()
         return value
 
-    def pending(self, post_id: int) -> int:
-        if self._redis is not None:
-            value = self._redis.hget(self.pending_key, str(post_id))
-            return int(value or 0)
+    def _memory_pending(self, post_id: int) -> int:
         with self._lock:
             return self._pending.get(post_id, 0)
 
+    def pending(self, post_id: int) -> int:
+        if self._redis is not None:
+            try:
+                value = self._redis.hget(self.pending_key, str(post_id))
+            except RedisError as error:
+                self._redis_down(error)
+            else:
+                return int(value or 0) + self._memory_pending(post_id)
+        return self._memory_pending(post_id)
+
     # --- flushing --------------------------------------------------------------------------
     def _take(self) -> dict[int, int]:
-        if self._redis is not None:
-            pipe = self._redis.pipeline(transaction=True)
-            pipe.hgetall(self.pending_key)
-            pipe.delete(self.pending_key)
-            values, _ = pipe.execute()
-            return {int(k): int(v) for k, v in values.items() if int(v)}
         with self._lock:
             taken, self._pending = self._pending, {}
             self._hits = 0
             self._last_flush = time.monotonic()
-            return taken
+        if self._redis is not None:
+            try:
+                pipe = self._redis.pipeline(transaction=True)
+                pipe.hgetall(self.pending_key)
+                pipe.delete(self.pending_key)
+                values, _ = pipe.execute()
+            except RedisError as error:
+                self._redis_down(error)
+            else:
+                for key, value in values.items():
+                    if int(value):
+                        taken[int(key)] = taken.get(int(key), 0) + int(value)
+        return taken
 
     def _give_back(self, counts: dict[int, int]) -> None:
         if self._redis is not None:
-            pipe = self._redis.pipeline(transaction=True)
-            for post_id, n in counts.items():
-                pipe.hincrby(self.pending_key, str(post_id), n)
-            pipe.execute()
-            return
+            try:
+                pipe = self._redis.pipeline(transaction=True)
+                for post_id, n in counts.items():
+                    pipe.hincrby(self.pending_key, str(post_id), n)
+                pipe.execute()
+                return
+            except RedisError as error:
+                self._redis_down(error)
         with self._lock:
             for post_id, n in counts.items():
                 self._pending[post_id] = self._pending.get(post_id, 0) + n
