@@ -30,7 +30,16 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 
 import sqlalchemy as sa
-from flask import Flask, Response, current_app, g, make_response, request, session
+from flask import (
+    Flask,
+    Response,
+    current_app,
+    g,
+    has_request_context,
+    make_response,
+    request,
+    session,
+)
 from flask_caching import Cache
 from flask_login import current_user
 
@@ -137,6 +146,26 @@ def put(key: str, value, timeout: int | None = None) -> None:
         cache.set(key, value, timeout=timeout or current_app.config["PAGE_CACHE_SECONDS"])
     except Exception as error:
         _store_failed(error)
+
+
+# --- Values derived from content --------------------------------------------------------------
+
+
+def remember(name: str, compute: Callable[[], object]):
+    """``compute()``, kept under the content version: for work that logged-in pages repeat
+    (they are never cached whole), such as ranking related posts. Pickleable values only."""
+    version = _version() if has_request_context() else None
+    if version is None:
+        return compute()
+    key = f"data:{version}:{name}"
+    value = get(key)
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+        except Exception as error:
+            _store_failed(error)
+    return value
 
 
 # --- A post's stored view count --------------------------------------------------------------

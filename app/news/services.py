@@ -219,7 +219,19 @@ def unpublish_post(post: Post) -> None:
 
 
 def related_posts(post: Post, limit: int = RELATED_LIMIT) -> list[Post]:
-    """Other published posts ranked by shared tags, then shared Thai title words, then recency."""
+    """Other published posts ranked by shared tags, then shared Thai title words, then recency.
+
+    The ranking is kept in the page cache until content changes (app/cache.py)."""
+    from app.cache import remember
+
+    best = remember(f"related:{post.id}:{limit}", lambda: _related_ids(post, limit))
+    if not best:
+        return []
+    found = {p.id: p for p in db.session.scalars(sa.select(Post).where(Post.id.in_(best)))}
+    return [found[pid] for pid in best if pid in found]
+
+
+def _related_ids(post: Post, limit: int) -> list[int]:
     tag_ids = [t.id for t in post.tags]
     shared_tags: dict[int, int] = {}
     if tag_ids:
@@ -241,11 +253,7 @@ def related_posts(post: Post, limit: int = RELATED_LIMIT) -> list[Post]:
         shared_words = len(words & set(row.title_words.split()))
         return (-shared_tags.get(row.id, 0), -shared_words, -row.published_at.timestamp(), -row.id)
 
-    best = [row.id for row in sorted(candidates, key=rank)[:limit]]
-    if not best:
-        return []
-    found = {p.id: p for p in db.session.scalars(sa.select(Post).where(Post.id.in_(best)))}
-    return [found[pid] for pid in best if pid in found]
+    return [row.id for row in sorted(candidates, key=rank)[:limit]]
 
 
 # --- Search ---------------------------------------------------------------------------------
