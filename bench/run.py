@@ -603,19 +603,21 @@ def wrk(url: str, seconds: int, connections: int) -> dict:
     }
 
 
-def worker_rss(master: int) -> list[int]:
-    """RSS in MB of each gunicorn worker (children of the master)."""
+def worker_rss(master: int) -> dict[str, list[int]]:
+    """Each gunicorn worker's memory in MB now (RSS) and at its highest (peak RSS)."""
     children = subprocess.run(
         ["ps", "-o", "pid=", "--ppid", str(master)], capture_output=True, text=True
     ).stdout.split()
-    sizes = []
+    now, peak = [], []
     for pid in children:
         status = Path(f"/proc/{pid}/status")
         if status.exists():
-            match = re.search(r"VmRSS:\s+(\d+) kB", status.read_text())
-            if match:
-                sizes.append(round(int(match.group(1)) / 1024))
-    return sizes
+            text = status.read_text()
+            for field, sizes in (("VmRSS", now), ("VmHWM", peak)):
+                match = re.search(rf"{field}:\s+(\d+) kB", text)
+                if match:
+                    sizes.append(round(int(match.group(1)) / 1024))
+    return {"rss": now, "peak": peak}
 
 
 def report(backend, rows, rss, load_seconds, args, journeys) -> None:
@@ -675,7 +677,8 @@ def report(backend, rows, rss, load_seconds, args, journeys) -> None:
         f"Server log: 'database is locked' {journeys['log']['database is locked']} times, "
         f"tracebacks {journeys['log']['tracebacks']}",
         "",
-        f"Worker memory after the load (RSS, MB): {rss} (target < 150)",
+        f"Worker memory after the load (RSS, MB): {rss['rss']}; highest during the run: "
+        f"{rss['peak']} (target < 150)",
     ]
     text = "\n".join(lines)
     print(text)

@@ -123,7 +123,8 @@ class Entry(TimestampMixin, db.Model):
             "ix_entry_campaign_id_normalised_name", "campaign_id", "normalised_name", "status"
         ),
         sa.Index("ix_entry_campaign_id_created_at", "campaign_id", "created_at"),
-        sa.Index("ix_entry_user_id", "user_id"),
+        # A person's entries in a campaign, newest first (also serves look-ups by user_id).
+        sa.Index("ix_entry_user_id_campaign_id_created_at", "user_id", "campaign_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
