@@ -81,6 +81,8 @@ def from_environment() -> dict:
         # Moderators and admins need a TOTP code (set up once) before /admin opens.
         "STAFF_SECOND_FACTOR": _bool("STAFF_SECOND_FACTOR", True),
         # The post view counter buffers and writes in batches (app/news/counter.py).
+        # Pages for visitors who are not logged in are kept this long at most (0: off).
+        "PAGE_CACHE_SECONDS": _int("PAGE_CACHE_SECONDS", 30),
         "NEWS_VIEW_COUNTING": _bool("NEWS_VIEW_COUNTING", True),
         "NEWS_VIEW_FLUSH_EVERY": _int("NEWS_VIEW_FLUSH_EVERY", 100),
         "NEWS_VIEW_FLUSH_SECONDS": float(os.environ.get("NEWS_VIEW_FLUSH_SECONDS") or 5),

@@ -144,3 +144,11 @@ def test_a_broken_store_means_rendering_every_time(client, db, broken_store):
         )
     )
     _db.session.commit()  # a commit's cache drop fails quietly: the post is saved
+
+
+def test_related_posts_kept_for_logged_in_readers_follow_new_posts(client, db, citizen):
+    make_post(slug="first", title_th="มาสคอตรัฐบาล", tags=["mascot"])
+    login(client, citizen.email, PASSWORD)
+    assert "ข่าวมาสคอตใหม่" not in client.get("/news/first").get_data(as_text=True)
+    make_post(slug="second", title_th="ข่าวมาสคอตใหม่", tags=["mascot"])
+    assert "ข่าวมาสคอตใหม่" in client.get("/news/first").get_data(as_text=True)
