@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -70,6 +71,8 @@ _last_error_log = 0.0
 
 
 def init_app(app: Flask) -> None:
+    global _paused_until
+    _paused_until = 0.0
     config = app.config
     config.setdefault("PAGE_CACHE_SECONDS", 30)
     if config.get("REDIS_URL"):
@@ -85,28 +88,50 @@ def init_app(app: Flask) -> None:
     cache.init_app(app)
 
 
+#: After a store failure the cache is left alone this long: a Redis that hangs (rather than
+#: refusing) would otherwise cost every request its socket timeout.
+PAUSE_AFTER_FAILURE = 10.0
+#: The version key lives long and is refreshed on every change; a store that lost it (evicted,
+#: restarted) gets a new random one, so pages kept under an old version are never served.
+VERSION_SECONDS = 7 * 24 * 3600
+_paused_until = 0.0
+
+
 def _store_failed(error: Exception) -> None:
-    global _last_error_log
+    global _last_error_log, _paused_until
     now = time.monotonic()
+    _paused_until = now + PAUSE_AFTER_FAILURE
     if now - _last_error_log > 60:
         _last_error_log = now
-        log.warning("page cache unavailable, rendering without it: %s", error)
+        log.warning("page cache unavailable, rendering without it for a while: %s", error)
 
 
-def _version() -> str:
+def _available() -> bool:
+    return time.monotonic() >= _paused_until
+
+
+def _version() -> str | None:
     if "page_cache_version" not in g:
-        try:
-            g.page_cache_version = cache.get(VERSION_KEY) or "0"
-        except Exception as error:  # any store failure is a miss
-            _store_failed(error)
-            g.page_cache_version = None
+        g.page_cache_version = None
+        if _available():
+            try:
+                version = cache.get(VERSION_KEY)
+                if version is None:
+                    cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_SECONDS)
+                    version = cache.get(VERSION_KEY)
+                g.page_cache_version = version
+            except Exception as error:  # any store failure is a miss
+                _store_failed(error)
     return g.page_cache_version
 
 
 def content_changed() -> None:
-    """Drop every cached page (all workers, all instances sharing the store)."""
+    """Drop every cached page (all workers, all instances sharing the store).
+
+    Commits through the ORM session call this by themselves; call it after writing content
+    tables with raw SQL or through an engine connection."""
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=0)
+        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_SECONDS)
     except Exception as error:
         _store_failed(error)
     g.pop("page_cache_version", None)
@@ -121,17 +146,29 @@ def cacheable() -> bool:
     return _version() is not None
 
 
+#: Query values worth a cached copy: short and plain (a page number, a finalist id).
+_PLAIN_VALUE = re.compile(r"[0-9A-Za-z_-]{0,20}")
+
+
 def page_key(args: Iterable[str] = ()) -> str | None:
-    """The key of this request's page, or None when a query argument makes it uncacheable."""
+    """The key of this request's page, or None when the query makes it uncacheable (an
+    argument the view does not read, or an odd value: random queries cannot fill the store).
+
+    The host is part of the key: pages carry absolute links built from it, so a forged Host
+    header can only ever reach the cached copy of that forged host."""
     known = set(args)
     if any(name not in known for name in request.args):
         return None
-    query = "&".join(f"{name}={request.args.get(name, '')[:40]}" for name in sorted(known))
-    raw = f"{_version()}|{current_language()}|{request.path}|{query}"
+    values = tuple(request.args.get(name, "") for name in sorted(known))
+    if not all(_PLAIN_VALUE.fullmatch(value) for value in values):
+        return None
+    raw = repr((_version(), current_language(), request.host_url, request.path, values))
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def get(key: str):
+    if not _available():
+        return None
     try:
         return cache.get(key)
     except Exception as error:
@@ -140,7 +177,11 @@ def get(key: str):
 
 
 def put(key: str, value, timeout: int | None = None) -> None:
-    if session.modified:  # the render wrote a token or a message: not the same for everyone
+    # The render wrote to the session or made a CSRF token (Flask-WTF keeps it in g):
+    # the page is not the same for everyone.
+    if session.modified or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g:
+        return
+    if not _available():
         return
     try:
         cache.set(key, value, timeout=timeout or current_app.config["PAGE_CACHE_SECONDS"])
@@ -161,10 +202,11 @@ def remember(name: str, compute: Callable[[], object]):
     value = get(key)
     if value is None:
         value = compute()
-        try:
-            cache.set(key, value, timeout=current_app.config["PAGE_CACHE_SECONDS"])
-        except Exception as error:
-            _store_failed(error)
+        if _available():
+            try:
+                cache.set(key, value, timeout=current_app.config["PAGE_CACHE_SECONDS"])
+            except Exception as error:
+                _store_failed(error)
     return value
 
 
@@ -172,7 +214,8 @@ def remember(name: str, compute: Callable[[], object]):
 #: A cached post page still shows a live count: the stored count (kept here, refreshed by each
 #: flush of the view counter) plus what is still buffered. Reading it here rather than from the
 #: database makes a cached post page as cheap as the home page.
-VIEWS_SECONDS = 3600
+#: Short: two flushes finishing out of order may leave the smaller count for this long.
+VIEWS_SECONDS = 60
 
 
 def stored_views(post_id: int, load: Callable[[], int | None]) -> int | None:
@@ -181,7 +224,7 @@ def stored_views(post_id: int, load: Callable[[], int | None]) -> int | None:
     value = get(key)
     if value is None:
         value = load()
-        if value is not None:
+        if value is not None and _available():
             try:
                 # add, not set: a flush that wrote a newer count meanwhile keeps it.
                 cache.add(key, value, timeout=VIEWS_SECONDS)
@@ -192,6 +235,8 @@ def stored_views(post_id: int, load: Callable[[], int | None]) -> int | None:
 
 def remember_views(counts: dict[int, int]) -> None:
     """Called by the counter after a flush, with the counts now stored."""
+    if not _available():
+        return
     try:
         cache.set_many({f"views:{pid}": n for pid, n in counts.items()}, timeout=VIEWS_SECONDS)
     except Exception as error:
@@ -264,8 +309,10 @@ def _after_commit(session) -> None:
 
 
 def _after_rollback(session) -> None:
-    """A real rollback: what was flushed is gone. (Savepoint rollbacks keep the flag: a spare
-    drop of the cache costs one render; a missed one would show old content.)"""
+    """The whole transaction rolled back: what was flushed is gone. A savepoint's rollback
+    keeps the flag (what was flushed before the savepoint may still be committed)."""
+    if session.in_nested_transaction():
+        return
     session.info.pop(_FLAG, None)
 
 

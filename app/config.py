@@ -39,6 +39,10 @@ def from_environment() -> dict:
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 500 * 1024),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # Host names the site answers to (comma-separated); any other Host header gets a 400.
+        "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")]
+        if os.environ.get("TRUSTED_HOSTS")
+        else None,
         # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-* are trusted.
         "PROXY_HOPS": _int("PROXY_HOPS", 0),
         # Mail: the file outbox unless an SMTP server is named.

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
@@ -43,8 +43,8 @@ MESSAGES = {
     503: (
         _l("The service is busy for a moment"),
         _l(
-            "We cannot reach our records right now. Please try again in a minute; what you "
-            "sent before this was saved, and this request changed nothing."
+            "We cannot reach our records right now. Please try again in a minute. If you had "
+            "just sent a form, check whether it arrived before sending it again."
         ),
     ),
 }
@@ -92,6 +92,11 @@ def handle_http_exception(error: HTTPException):
     return response
 
 
+def handle_untrusted_host(error: SecurityError):
+    """A Host header not in TRUSTED_HOSTS: no URL can be built for it, so no page frame."""
+    return "400 Bad Request: unknown host\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def handle_csrf_error(error: CSRFError):
     return render_error(400, title=CSRF_TITLE, message=CSRF_MESSAGE)
 
@@ -105,11 +110,30 @@ def handle_out_of_range(error: Exception):
 def handle_statement_error(error: sa.exc.StatementError):
     if isinstance(error.orig, OverflowError | ValueError) or isinstance(error, sa.exc.DataError):
         return handle_out_of_range(error)
-    if isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError) or getattr(
-        error, "connection_invalidated", False
-    ):
+    if database_unavailable(error):
         return handle_database_unavailable(error)
+    current_app.logger.error("database error", exc_info=error)
     return handle_server_error(error)
+
+
+#: SQLite messages that mean "busy or unreachable", not "our bug" (no such table, and so on).
+_SQLITE_UNAVAILABLE = ("database is locked", "unable to open database", "disk i/o error")
+
+
+def database_unavailable(error: sa.exc.StatementError) -> bool:
+    """The database could not be reached or is refusing work for now (try again later)."""
+    if getattr(error, "connection_invalidated", False):
+        return True
+    if not isinstance(error, sa.exc.OperationalError | sa.exc.InterfaceError):
+        return False
+    orig = error.orig
+    if type(orig).__module__.startswith("sqlite3"):
+        return any(text in str(orig).lower() for text in _SQLITE_UNAVAILABLE)
+    # PostgreSQL (psycopg): connection failures carry no SQLSTATE; otherwise the classes of
+    # connection (08), resources (53), state (55: not accepting connections), operator
+    # intervention (57: terminated, shutting down, statement timeout) and system (58).
+    sqlstate = getattr(orig, "sqlstate", None)
+    return sqlstate is None or sqlstate[:2] in {"08", "53", "55", "57", "58"}
 
 
 def handle_database_unavailable(error: Exception):
@@ -118,7 +142,8 @@ def handle_database_unavailable(error: Exception):
     The transaction was rolled back, so nothing of this request was half-saved. The pool
     checks connections before use (pool_pre_ping), so the next request reconnects by itself.
     """
-    current_app.logger.warning("database unavailable: %s", str(error).splitlines()[0][:300])
+    first_line = (str(error).splitlines() or [""])[0]
+    current_app.logger.warning("database unavailable: %s", first_line[:300])
     try:
         db.session.rollback()
     except sa.exc.SQLAlchemyError:
@@ -143,7 +168,10 @@ def handle_server_error(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(OverflowError, handle_out_of_range)
     app.register_error_handler(sa.exc.StatementError, handle_statement_error)
+    # Every pooled connection busy for pool_timeout seconds: overloaded, try again shortly.
+    app.register_error_handler(sa.exc.TimeoutError, handle_database_unavailable)

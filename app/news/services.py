@@ -227,7 +227,8 @@ def related_posts(post: Post, limit: int = RELATED_LIMIT) -> list[Post]:
     best = remember(f"related:{post.id}:{limit}", lambda: _related_ids(post, limit))
     if not best:
         return []
-    found = {p.id: p for p in db.session.scalars(sa.select(Post).where(Post.id.in_(best)))}
+    query = sa.select(Post).where(Post.id.in_(best), published_filter())
+    found = {p.id: p for p in db.session.scalars(query)}
     return [found[pid] for pid in best if pid in found]
 
 

@@ -152,3 +152,23 @@ def test_related_posts_kept_for_logged_in_readers_follow_new_posts(client, db, c
     assert "ข่าวมาสคอตใหม่" not in client.get("/news/first").get_data(as_text=True)
     make_post(slug="second", title_th="ข่าวมาสคอตใหม่", tags=["mascot"])
     assert "ข่าวมาสคอตใหม่" in client.get("/news/first").get_data(as_text=True)
+
+
+def test_a_forged_host_never_reaches_other_visitors(app, client, db):
+    app.config["SERVER_NAME"] = None  # as in production without TRUSTED_HOSTS: any Host
+    make_post()
+    forged = client.get("/news/hello", headers={"Host": "evil.example"})
+    assert "evil.example" in forged.get_data(as_text=True)  # absolute links use the host
+    page = client.get("/news/hello")
+    assert "evil.example" not in page.get_data(as_text=True)
+
+
+def test_odd_query_values_are_not_cached(client, db):
+    assert state(client.get("/vote?finalist=" + "x" * 40)) is None
+    assert state(client.get("/vote?finalist=<b>")) is None
+
+
+def test_trusted_hosts_refuse_a_forged_host(app, client, db):
+    app.config.update(SERVER_NAME=None, TRUSTED_HOSTS=["localhost"])
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/").status_code == 200
