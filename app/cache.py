@@ -51,6 +51,12 @@ log = logging.getLogger(__name__)
 cache = Cache()
 
 VERSION_KEY = "page-version"
+#: A second version for what only posts and tags decide (related posts): comments, which
+#: come at rush rates, move the page version but not this one.
+POSTS_VERSION_KEY = "posts-version"
+POSTS_TABLES = frozenset({"post", "tag", "post_tag"})
+#: Post columns that change without changing what a post is (counters).
+_COUNTER_COLUMNS = frozenset({"view_count", "comment_count", "updated_at"})
 #: Tables whose rows public pages show. Votes, tallies, entries, accounts and the audit log are
 #: not here: they change at rush rates, and the pages that show them live with the time limit.
 CONTENT_TABLES = frozenset(
@@ -67,6 +73,7 @@ CONTENT_TABLES = frozenset(
     }
 )
 _FLAG = "page_cache_content_changed"
+_POSTS_FLAG = "page_cache_posts_changed"
 _last_error_log = 0.0
 
 
@@ -110,31 +117,35 @@ def _available() -> bool:
     return time.monotonic() >= _paused_until
 
 
-def _version() -> str | None:
-    if "page_cache_version" not in g:
-        g.page_cache_version = None
+def _version(key: str = VERSION_KEY) -> str | None:
+    slot = f"page_cache_{key}"
+    if slot not in g:
+        setattr(g, slot, None)
         if _available():
             try:
-                version = cache.get(VERSION_KEY)
+                version = cache.get(key)
                 if version is None:
-                    cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_SECONDS)
-                    version = cache.get(VERSION_KEY)
-                g.page_cache_version = version
+                    cache.add(key, uuid.uuid4().hex, timeout=VERSION_SECONDS)
+                    version = cache.get(key)
+                setattr(g, slot, version)
             except Exception as error:  # any store failure is a miss
                 _store_failed(error)
-    return g.page_cache_version
+    return getattr(g, slot)
 
 
-def content_changed() -> None:
-    """Drop every cached page (all workers, all instances sharing the store).
+def content_changed(posts: bool = True) -> None:
+    """Drop every cached page (all workers, all instances sharing the store), and with
+    ``posts`` what was derived from posts and tags too.
 
     Commits through the ORM session call this by themselves; call it after writing content
     tables with raw SQL or through an engine connection."""
+    keys = [VERSION_KEY, POSTS_VERSION_KEY] if posts else [VERSION_KEY]
     try:
-        cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=VERSION_SECONDS)
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=VERSION_SECONDS)
     except Exception as error:
         _store_failed(error)
-    g.pop("page_cache_version", None)
+    for key in keys:
+        g.pop(f"page_cache_{key}", None)
 
 
 def cacheable() -> bool:
@@ -192,10 +203,13 @@ def put(key: str, value, timeout: int | None = None) -> None:
 # --- Values derived from content --------------------------------------------------------------
 
 
-def remember(name: str, compute: Callable[[], object]):
+def remember(name: str, compute: Callable[[], object], posts_only: bool = False):
     """``compute()``, kept under the content version: for work that logged-in pages repeat
-    (they are never cached whole), such as ranking related posts. Pickleable values only."""
-    version = _version() if has_request_context() else None
+    (they are never cached whole), such as ranking related posts. With ``posts_only`` the
+    value depends on posts and tags alone, and outlives changes to comments and the rest.
+    Pickleable values only."""
+    key_name = POSTS_VERSION_KEY if posts_only else VERSION_KEY
+    version = _version(key_name) if has_request_context() else None
     if version is None:
         return compute()
     key = f"data:{version}:{name}"
@@ -277,35 +291,50 @@ def cached_page(args: Iterable[str] = (), unless: Callable[[], bool] | None = No
 # --- Knowing when content changed -------------------------------------------------------------
 
 
-def _touches_content(objects) -> bool:
+def _touches(objects, tables) -> bool:
     for obj in objects:
         table = getattr(obj, "__table__", None)
-        if table is not None and table.name in CONTENT_TABLES:
+        if table is not None and table.name in tables:
             return True
     return False
 
 
+def _changes_a_post(session, obj) -> bool:
+    """A post or tag changed in more than its counters."""
+    if getattr(getattr(obj, "__table__", None), "name", None) not in POSTS_TABLES:
+        return False
+    state = sa.inspect(obj)
+    changed = {attr.key for attr in state.attrs if attr.history.has_changes()}
+    return bool(changed - _COUNTER_COLUMNS)
+
+
 def _after_flush(session, _context) -> None:
-    changed = [*session.new, *session.deleted]
-    changed += [obj for obj in session.dirty if session.is_modified(obj)]
-    if _touches_content(changed):
+    added = [*session.new, *session.deleted]
+    dirty = [obj for obj in session.dirty if session.is_modified(obj)]
+    if _touches([*added, *dirty], CONTENT_TABLES):
         session.info[_FLAG] = True
+    if _touches(added, POSTS_TABLES) or any(_changes_a_post(session, obj) for obj in dirty):
+        session.info[_POSTS_FLAG] = True
 
 
 def _on_orm_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if table is not None and getattr(table, "name", None) in CONTENT_TABLES:
+    name = getattr(table, "name", None)
+    if name in CONTENT_TABLES:
         state.session.info[_FLAG] = True
+    if name in POSTS_TABLES:
+        state.session.info[_POSTS_FLAG] = True
 
 
 def _after_commit(session) -> None:
-    if session.info.pop(_FLAG, False):
+    posts = session.info.pop(_POSTS_FLAG, False)
+    if session.info.pop(_FLAG, False) or posts:
         from flask import has_app_context
 
         if has_app_context():
-            content_changed()
+            content_changed(posts=posts)
 
 
 def _after_rollback(session) -> None:
@@ -314,6 +343,7 @@ def _after_rollback(session) -> None:
     if session.in_nested_transaction():
         return
     session.info.pop(_FLAG, None)
+    session.info.pop(_POSTS_FLAG, None)
 
 
 sa.event.listen(sa.orm.Session, "after_flush", _after_flush)

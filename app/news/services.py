@@ -224,7 +224,9 @@ def related_posts(post: Post, limit: int = RELATED_LIMIT) -> list[Post]:
     The ranking is kept in the page cache until content changes (app/cache.py)."""
     from app.cache import remember
 
-    best = remember(f"related:{post.id}:{limit}", lambda: _related_ids(post, limit))
+    best = remember(
+        f"related:{post.id}:{limit}", lambda: _related_ids(post, limit), posts_only=True
+    )
     if not best:
         return []
     query = sa.select(Post).where(Post.id.in_(best), published_filter())

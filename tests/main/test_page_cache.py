@@ -172,3 +172,28 @@ def test_trusted_hosts_refuse_a_forged_host(app, client, db):
     app.config.update(SERVER_NAME=None, TRUSTED_HOSTS=["localhost"])
     assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
     assert client.get("/").status_code == 200
+
+
+def test_a_comment_drops_the_pages_but_not_what_posts_alone_decide(app, client, db, citizen):
+    post = make_post()
+    client.get("/")
+
+    def versions():
+        return (
+            page_cache.cache.get(page_cache.VERSION_KEY),
+            page_cache.cache.get(page_cache.POSTS_VERSION_KEY),
+        )
+
+    with app.test_request_context():
+        page_cache._version(page_cache.POSTS_VERSION_KEY)
+        pages, posts = versions()
+        _db.session.add(
+            Comment(post_id=post.id, author_id=citizen.id, body="ดีมาก", status="approved")
+        )
+        post.comment_count += 1
+        _db.session.commit()
+        after_pages, after_posts = versions()
+        assert after_pages != pages and after_posts == posts
+        post.title_th = "หัวข้อใหม่"
+        _db.session.commit()
+        assert versions()[1] != posts
