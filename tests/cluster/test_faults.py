@@ -142,12 +142,15 @@ def _get(browser: Browser, url: str) -> int:
 
 def test_sigterm_under_load_keeps_every_acknowledged_vote(tmp_path):
     with database(tmp_path) as (env, _name), gunicorn(env, tmp_path, workers=3) as (proc, url, log):
-        emails = _make_citizens(env["DATABASE_URL"], 120)
-        people = []
-        for email in emails:
+        emails = _make_citizens(env["DATABASE_URL"], 40)
+
+        def ready(email):
             browser = Browser()
             _log_in(browser, url, email)
-            people.append((email, browser, browser.token(url + "/vote")))
+            return email, browser, browser.token(url + "/vote")
+
+        with ThreadPoolExecutor(max_workers=6) as pool:
+            people = list(pool.map(ready, emails))
         finalists = _finalist_ids(people[0][1], url)
         start = threading.Event()
 
@@ -165,7 +168,7 @@ def test_sigterm_under_load_keeps_every_acknowledged_vote(tmp_path):
         with ThreadPoolExecutor(max_workers=30) as pool:
             futures = [pool.submit(vote, n) for n in range(len(people))]
             start.set()
-            time.sleep(0.3)  # some votes done, many in flight or waiting
+            time.sleep(0.2)  # some votes done, many in flight or waiting
             proc.send_signal(signal.SIGTERM)
             answers = [future.result() for future in futures]
         assert proc.wait(timeout=60) == 0  # a graceful stop
