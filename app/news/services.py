@@ -77,8 +77,28 @@ def published_posts_query(now: datetime | None = None):
     )
 
 
+#: What a post card shows: lists load these columns only, not the bodies (four long texts
+#: per post; measured 3.5 ms for five posts on the related-posts list before).
+CARD_COLUMNS = sa.orm.load_only(
+    Post.slug,
+    Post.title_th,
+    Post.title_en,
+    Post.summary_th,
+    Post.summary_en,
+    Post.published_at,
+    Post.image_path,
+    Post.view_count,
+    Post.comment_count,
+)
+
+
+def card_query(now: datetime | None = None):
+    """Published posts, newest first, loaded for cards."""
+    return published_posts_query(now).options(CARD_COLUMNS)
+
+
 def latest_posts(limit: int = 3) -> list[Post]:
-    return list(db.session.scalars(published_posts_query().limit(limit)))
+    return list(db.session.scalars(card_query().limit(limit)))
 
 
 def get_published_post(slug: str) -> Post | None:
@@ -229,7 +249,14 @@ def related_posts(post: Post, limit: int = RELATED_LIMIT) -> list[Post]:
     )
     if not best:
         return []
-    query = sa.select(Post).where(Post.id.in_(best), published_filter())
+    query = (
+        sa.select(Post)
+        .where(Post.id.in_(best), published_filter())
+        .options(
+            sa.orm.load_only(Post.slug, Post.title_th, Post.title_en, Post.published_at),
+            sa.orm.lazyload(Post.tags),
+        )
+    )
     found = {p.id: p for p in db.session.scalars(query)}
     return [found[pid] for pid in best if pid in found]
 
@@ -282,7 +309,7 @@ def add_search_provider(provider: Callable[[list[str]], list[SearchHit]]) -> Non
 
 
 def search_posts_query(terms: list[str]):
-    query = published_posts_query()
+    query = card_query()
     for term in terms:
         query = query.where(Post.search_text.like(text.like_pattern(term), escape="\\"))
     return query

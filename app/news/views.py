@@ -42,7 +42,7 @@ def _page_number() -> int:
 @bp.route("/news")
 def index():
     page = db.paginate(
-        services.published_posts_query(),
+        services.card_query(),
         page=_page_number(),
         per_page=PAGE_SIZE,
         max_per_page=PAGE_SIZE,
