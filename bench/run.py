@@ -71,6 +71,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--votes", type=int, default=SCALE["votes"])
     parser.add_argument("--journey-seconds", type=int, default=60)
+    parser.add_argument("--users", type=int, default=JOURNEY_USERS, help="journey citizens")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install -y wrk")
@@ -311,8 +312,8 @@ def drive(env: dict, slug: str, args) -> tuple[list[dict], list[int]]:
             wrk(base + path, 2, args.connections)  # warm-up
             rows.append({"page": label, **wrk(base + path, args.seconds, args.connections)})
         journeys = {
-            "propose": journey(base, env, "propose", args.journey_seconds),
-            "vote": journey(base, env, "vote", args.journey_seconds),
+            "propose": journey(base, env, "propose", args.journey_seconds, args.users),
+            "vote": journey(base, env, "vote", args.journey_seconds, args.users),
             "burst": vote_burst(base, env),
         }
         rss = worker_rss(server.pid)
@@ -354,14 +355,14 @@ def set_phase(env: dict, phase: str) -> None:
         db.engine.dispose()
 
 
-def journey(base: str, env: dict, mode: str, seconds: int) -> dict:
-    """50 logged-in citizens for ``seconds`` with locust; stats per request kind."""
+def journey(base: str, env: dict, mode: str, seconds: int, users: int = JOURNEY_USERS) -> dict:
+    """``users`` logged-in citizens for ``seconds`` with locust; stats per request kind."""
     set_phase(env, "submissions" if mode == "propose" else "voting")
     out = Path(env["INSTANCE_PATH"]) / f"locust-{mode}"
     acks = Path(f"{out}-acks.txt")
-    first = FREE_CITIZENS + (0 if mode == "propose" else JOURNEY_USERS)
+    first = FREE_CITIZENS + (0 if mode == "propose" else 500)
     sessions = Path(f"{out}-sessions.json")
-    numbers = range(first, first + JOURNEY_USERS)
+    numbers = range(first, first + users)
     started = time.perf_counter()
     cookies = login_all(base, [f"bench{n}@example.com" for n in numbers])
     login_seconds = time.perf_counter() - started
@@ -382,7 +383,7 @@ def journey(base: str, env: dict, mode: str, seconds: int) -> dict:
             str(ROOT / "bench" / "journeys.py"),
             "--headless",
             "--users",
-            str(JOURNEY_USERS),
+            str(users),
             "--spawn-rate",
             "25",
             "--run-time",
@@ -424,7 +425,7 @@ def journey(base: str, env: dict, mode: str, seconds: int) -> dict:
                 server_errors += int(row["Occurrences"])
     lines = acks.read_text(encoding="utf-8").split() if acks.exists() else []
     return {
-        "users": JOURNEY_USERS,
+        "users": users,
         "login_seconds": round(login_seconds, 2),
         "seconds": seconds,
         "stats": stats,
