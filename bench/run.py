@@ -279,7 +279,7 @@ def drive(env: dict, slug: str, args) -> tuple[list[dict], list[int]]:
             "--workers",
             str(workers),
             "--access-logfile",
-            "/dev/null",
+            str(Path(env["INSTANCE_PATH"]) / "access.log"),
             "wsgi:app",
         ],
         cwd=ROOT,
@@ -376,6 +376,8 @@ def journey(base: str, env: dict, mode: str, seconds: int, users: int = JOURNEY_
         "BENCH_ACKS": str(acks),
         "BENCH_SESSIONS": str(sessions),
     }
+    access = Path(env["INSTANCE_PATH"]) / "access.log"
+    offset = access.stat().st_size if access.exists() else 0
     subprocess.run(
         [
             str(Path(sys.executable).parent / "locust"),
@@ -418,6 +420,7 @@ def journey(base: str, env: dict, mode: str, seconds: int, users: int = JOURNEY_
                     "p99_ms": float(row["99%"]),
                 }
             )
+    server_side = _server_times(access, offset)
     server_errors = 0
     with open(f"{out}_failures.csv", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
@@ -425,6 +428,7 @@ def journey(base: str, env: dict, mode: str, seconds: int, users: int = JOURNEY_
                 server_errors += int(row["Occurrences"])
     lines = acks.read_text(encoding="utf-8").split() if acks.exists() else []
     return {
+        "server_side": server_side,
         "users": users,
         "login_seconds": round(login_seconds, 2),
         "seconds": seconds,
@@ -460,6 +464,32 @@ def login_all(base: str, emails: list[str]) -> list[str]:
 
     with ThreadPoolExecutor(10) as pool:
         return [http.cookies["session"] for http in pool.map(lambda e: _login(base, e), emails)]
+
+
+def _server_times(access: Path, offset: int) -> dict:
+    """p50/p99 of the time gunicorn itself spent on each page during a journey (access log),
+    to tell the server's share of the client's latency from the load tool's own."""
+    kinds = {}
+    with access.open(encoding="utf-8", errors="replace") as handle:
+        handle.seek(offset)
+        for line in handle:
+            match = re.search(r'"(GET|POST) (\S+) [^"]*" (\d+) \S+ (\d+)ms', line)
+            if not match:
+                continue
+            method, path, _status, ms = match.groups()
+            path = path.split("?")[0]
+            if path.startswith("/news/"):
+                path = "/news/<slug>"
+            kinds.setdefault(f"{method} {path}", []).append(int(ms))
+    result = {}
+    for name, times in sorted(kinds.items()):
+        times.sort()
+        result[name] = {
+            "count": len(times),
+            "p50_ms": times[len(times) // 2],
+            "p99_ms": times[min(len(times) - 1, int(len(times) * 0.99))],
+        }
+    return result
 
 
 def _engine(env: dict):
@@ -659,6 +689,17 @@ def report(backend, rows, rss, load_seconds, args, journeys) -> None:
             lines.append(
                 f"| {stat['name']} | {stat['requests']} | {stat['failures']} | {stat['rps']} | "
                 f"{stat['p50_ms']:.0f} | {stat['p99_ms']:.0f} | {met} |"
+            )
+        server = run.get("server_side", {})
+        if server:
+            lines.append("")
+            lines.append(
+                "Time inside the app (gunicorn access log), p50/p99 ms: "
+                + "; ".join(
+                    f"{name} {value['p50_ms']}/{value['p99_ms']}"
+                    for name, value in server.items()
+                    if value["count"] >= 20
+                )
             )
         kind = "entries" if mode == "propose" else "votes"
         lines.append("")
