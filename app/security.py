@@ -32,6 +32,23 @@ class WeakSecretKeyError(RuntimeError):
     """Raised at start-up in production when the secret key is missing or weak."""
 
 
+class WeakPasswordHashingError(RuntimeError):
+    """Raised at start-up in production when argon2 was set cheaper than its defaults."""
+
+
+def _refuse_cheap_password_hashing() -> None:
+    from argon2 import PasswordHasher
+
+    from app.accounts.services import _hasher
+
+    defaults = PasswordHasher()
+    if _hasher.time_cost < defaults.time_cost or _hasher.memory_cost < defaults.memory_cost:
+        raise WeakPasswordHashingError(
+            "APP_ENV=production refuses ARGON2_TIME_COST / ARGON2_MEMORY_KIB below "
+            f"{defaults.time_cost} / {defaults.memory_cost} (lower values are for the tests)."
+        )
+
+
 def key_is_weak(key: str | bytes | None) -> bool:
     if not key:
         return True
@@ -49,6 +66,7 @@ def configure_secret_key(app: Flask) -> None:
                 f"{MIN_KEY_LENGTH} characters (python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))')."
             )
+        _refuse_cheap_password_hashing()
         return
     if key:
         return

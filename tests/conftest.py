@@ -11,6 +11,11 @@ from __future__ import annotations
 import os
 import uuid
 
+# Cheap password hashes for the whole run, servers started by tests included (they inherit
+# the environment): argon2's production cost is 64 MiB and ~0.1-0.2 s per log-in.
+os.environ.setdefault("ARGON2_TIME_COST", "1")
+os.environ.setdefault("ARGON2_MEMORY_KIB", "8192")
+
 import pytest
 import sqlalchemy as sa
 from flask import has_app_context
@@ -133,6 +138,16 @@ def redis_url():
 
     redis.Redis.from_url(url).ping()  # unreachable when asked for: a failure, not a skip
     return url
+
+
+@pytest.fixture
+def production_hasher(monkeypatch):
+    """argon2 at its production cost, for tests that start the app with APP_ENV=production."""
+    from argon2 import PasswordHasher
+
+    from app.accounts import services
+
+    monkeypatch.setattr(services, "_hasher", PasswordHasher())
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ Services add and flush; the view's request commits once.
 from __future__ import annotations
 
 import enum
+import os
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -22,7 +23,22 @@ from app.accounts.models import LoginFailure, Role, User
 from app.extensions import db
 from app.models import utcnow
 
-_hasher = PasswordHasher()
+
+def _password_hasher() -> PasswordHasher:
+    """argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 3 passes, 64 MiB).
+
+    The test suite sets ARGON2_TIME_COST and ARGON2_MEMORY_KIB lower, so that hundreds of
+    log-ins do not take minutes; with APP_ENV=production weaker settings refuse to start
+    (app/security.py)."""
+    defaults = PasswordHasher()
+    return PasswordHasher(
+        time_cost=int(os.environ.get("ARGON2_TIME_COST") or defaults.time_cost),
+        memory_cost=int(os.environ.get("ARGON2_MEMORY_KIB") or defaults.memory_cost),
+        parallelism=defaults.parallelism,
+    )
+
+
+_hasher = _password_hasher()
 signals = Namespace()
 #: Sent with the user just before the account row is deleted, so that other features can
 #: anonymise or unlink what belongs to it (comments, entries, votes).

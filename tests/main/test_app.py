@@ -42,7 +42,17 @@ def test_production_refuses_missing_or_weak_key(monkeypatch, tmp_path, key):
     assert not (tmp_path / "inst" / "secret_key").exists()
 
 
-def test_production_with_strong_key_sets_secure_cookies(monkeypatch, tmp_path):
+def test_production_refuses_the_tests_cheap_password_hashing(monkeypatch, tmp_path):
+    from app.security import WeakPasswordHashingError
+
+    _fresh_env(monkeypatch, tmp_path)
+    monkeypatch.setenv("APP_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 20 + "a-long-random-enough-value-0123456789")
+    with pytest.raises(WeakPasswordHashingError):
+        create_app()  # conftest.py set ARGON2_TIME_COST=1 for the test run
+
+
+def test_production_with_strong_key_sets_secure_cookies(monkeypatch, tmp_path, production_hasher):
     _fresh_env(monkeypatch, tmp_path)
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 20 + "a-long-random-enough-value-0123456789")

@@ -79,7 +79,9 @@ def test_security_headers_on_every_public_page(app, client, scheme):
             assert "Strict-Transport-Security" not in headers, url
 
 
-def test_cookies_are_httponly_and_lax_and_secure_over_https(app_config, tmp_path, monkeypatch):
+def test_cookies_are_httponly_and_lax_and_secure_over_https(
+    app_config, tmp_path, monkeypatch, production_hasher
+):
     from app import create_app
     from app.extensions import db
 
