@@ -36,6 +36,7 @@ from flask import (
     Response,
     current_app,
     g,
+    has_app_context,
     has_request_context,
     make_response,
     request,
@@ -187,7 +188,7 @@ def get(key: str):
         return None
 
 
-def put(key: str, value, timeout: int | None = None) -> None:
+def put(key: str, value) -> None:
     # The render wrote to the session or made a CSRF token (Flask-WTF keeps it in g):
     # the page is not the same for everyone.
     if session.modified or current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token") in g:
@@ -195,7 +196,7 @@ def put(key: str, value, timeout: int | None = None) -> None:
     if not _available():
         return
     try:
-        cache.set(key, value, timeout=timeout or current_app.config["PAGE_CACHE_SECONDS"])
+        cache.set(key, value, timeout=current_app.config["PAGE_CACHE_SECONDS"])
     except Exception as error:
         _store_failed(error)
 
@@ -257,18 +258,18 @@ def remember_views(counts: dict[int, int]) -> None:
         _store_failed(error)
 
 
-def cached_page(args: Iterable[str] = (), unless: Callable[[], bool] | None = None):
+def cached_page(args: Iterable[str] = ()):
     """Serve the view's 200 answers to anonymous visitors from the page cache.
 
     ``args`` are the query arguments the view reads; any other argument skips the cache (so
-    that random query strings cannot fill it). ``unless()`` true also skips it.
+    that random query strings cannot fill it).
     """
     args = tuple(args)
 
     def decorator(view):
         @wraps(view)
         def wrapper(*a, **kw):
-            key = page_key(args) if cacheable() and not (unless and unless()) else None
+            key = page_key(args) if cacheable() else None
             if key is None:
                 return view(*a, **kw)
             hit = get(key)
@@ -330,11 +331,8 @@ def _on_orm_execute(state) -> None:
 
 def _after_commit(session) -> None:
     posts = session.info.pop(_POSTS_FLAG, False)
-    if session.info.pop(_FLAG, False) or posts:
-        from flask import has_app_context
-
-        if has_app_context():
-            content_changed(posts=posts)
+    if (session.info.pop(_FLAG, False) or posts) and has_app_context():
+        content_changed(posts=posts)
 
 
 def _after_rollback(session) -> None:

@@ -133,9 +133,10 @@ def post(slug: str):
             post, CommentForm() if signed_in else None, views=format_number(views)
         )
         return _post_response(body, cookie)
-    body, _status = _render_post(post, None, views=_views_slot())
+    slot = _views_slot()
+    body, _status = _render_post(post, None, views=slot)
     page_cache.put(key, (post.id, body))
-    return _post_response(body.replace(_views_slot(), format_number(views)), cookie, "miss")
+    return _post_response(body.replace(slot, format_number(views)), cookie, "miss")
 
 
 def _post_response(body: str, cookie: str | None, cache_state: str | None = None):

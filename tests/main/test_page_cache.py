@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from app import cache as page_cache
 from app.extensions import db as _db
@@ -144,6 +145,9 @@ def test_a_broken_store_means_rendering_every_time(client, db, broken_store):
         )
     )
     _db.session.commit()  # a commit's cache drop fails quietly: the post is saved
+    from app.news.models import Post
+
+    assert _db.session.scalar(sa.select(Post.id).where(Post.slug == "written")) is not None
 
 
 def test_related_posts_kept_for_logged_in_readers_follow_new_posts(client, db, citizen):
