@@ -10,7 +10,8 @@ costs one cache read. What is cached, and for how long:
 * keyed by language, path and the query arguments the view declares, under a *content
   version*: any committed change to what public pages show (posts, tags, comments, trackbacks,
   campaigns, finalists, result snapshots, draws) moves the version, so every cached page is
-  dropped at once, on every worker and instance, because the version lives in the same store;
+  dropped: at once on the worker that made the change, within ``VERSION_MEMO_SECONDS`` (1 s)
+  on every other worker and instance, because the version lives in the same store;
 * for at most ``PAGE_CACHE_SECONDS`` (default 30). Things that change by the clock alone (a
   phase opening, a scheduled post, live vote counts) show up within that time.
 
@@ -118,17 +119,34 @@ def _available() -> bool:
     return time.monotonic() >= _paused_until
 
 
+#: Each worker keeps the versions it read this long (a cached hit then costs one store read,
+#: not two). A change made by another worker or instance reaches this one's anonymous pages
+#: within that time; a change made here drops this worker's copy at once.
+VERSION_MEMO_SECONDS = 1.0
+
+
+def _memo() -> dict[str, tuple[str, float]]:
+    return current_app.extensions.setdefault("page_cache_versions", {})
+
+
 def _version(key: str = VERSION_KEY) -> str | None:
     slot = f"page_cache_{key}"
     if slot not in g:
         setattr(g, slot, None)
-        if _available():
+        memo = _memo()
+        now = time.monotonic()
+        kept = memo.get(key)
+        if kept is not None and kept[1] > now:
+            setattr(g, slot, kept[0])
+        elif _available():
             try:
                 version = cache.get(key)
                 if version is None:
                     cache.add(key, uuid.uuid4().hex, timeout=VERSION_SECONDS)
                     version = cache.get(key)
                 setattr(g, slot, version)
+                if version is not None:
+                    memo[key] = (version, now + VERSION_MEMO_SECONDS)
             except Exception as error:  # any store failure is a miss
                 _store_failed(error)
     return getattr(g, slot)
@@ -145,7 +163,9 @@ def content_changed(posts: bool = True) -> None:
         cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=VERSION_SECONDS)
     except Exception as error:
         _store_failed(error)
+    memo = _memo()
     for key in keys:
+        memo.pop(key, None)
         g.pop(f"page_cache_{key}", None)
 
 

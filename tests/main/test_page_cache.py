@@ -201,3 +201,20 @@ def test_a_comment_drops_the_pages_but_not_what_posts_alone_decide(app, client, 
         post.title_th = "หัวข้อใหม่"
         _db.session.commit()
         assert versions()[1] != posts
+
+
+def test_a_change_made_elsewhere_reaches_this_worker_within_the_memo_time(
+    app, client, db, monkeypatch
+):
+    """Each worker keeps the version it read for VERSION_MEMO_SECONDS: a hit costs one store
+    read. A version moved by another worker or instance (here: straight in the store) is seen
+    once that time is up."""
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    client.get("/")
+    assert state(client.get("/")) == "hit"
+    page_cache.cache.set(page_cache.VERSION_KEY, "moved-elsewhere", timeout=60)
+    assert state(client.get("/")) == "hit"  # still the version this worker read
+    clock[0] += page_cache.VERSION_MEMO_SECONDS + 0.01
+    assert state(client.get("/")) == "miss"
+    assert state(client.get("/")) == "hit"
