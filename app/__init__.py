@@ -40,6 +40,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     security.configure_secret_key(app)
     configure_logging(app)
+    from app import media
+
+    media.init_app(app)  # first of the hooks that may read a form: it sets the upload limit
     security.init_app(app)
     register_extensions(app)
     register_blueprints(app)

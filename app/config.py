@@ -30,6 +30,7 @@ def from_environment() -> dict:
         "APP_ENV": env,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or None,
         "REDIS_URL": redis_url,
+        **({"UPLOAD_DIR": os.environ["UPLOAD_DIR"]} if os.environ.get("UPLOAD_DIR") else {}),
         "SITE_NAME_TH": "ตั้งชื่อมาสคอตรัฐบาลอิเล็กทรอนิกส์",
         "SITE_NAME_EN": "Name the e-Government Mascot",
         "FAN_PAGE_URL": os.environ.get("FAN_PAGE_URL", "https://www.facebook.com/egovthai"),
@@ -38,6 +39,7 @@ def from_environment() -> dict:
         "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11-01"),
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 2 * 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 500 * 1024),
+        "UPLOAD_MAX_BYTES": _int("UPLOAD_MAX_BYTES", 8 * 1024 * 1024),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         # Host names the site answers to (comma-separated); any other Host header gets a 400.
         "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")]

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app import media
 from app.admin import add_menu_item, bp
 from app.extensions import db
 from app.news import services, text
@@ -47,11 +48,26 @@ def _preview(form: PostForm) -> dict:
     }
 
 
+def _take_upload(form: PostForm) -> bool:
+    """Store the uploaded image, if any, and put its address in the form (so a preview or a
+    form sent back with an error keeps it without a second upload)."""
+    upload = form.image_file.data
+    if not upload or not upload.filename:
+        return True
+    try:
+        form.image_path.data = media.save_image(upload)
+    except media.ImageError as error:
+        form.image_file.errors = [*form.image_file.errors, str(error.message)]
+        return False
+    return True
+
+
 @bp.route("/posts/new", methods=["GET", "POST"])
+@media.accepts_upload
 def news_post_new():
     form = PostForm()
     preview = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and _take_upload(form):
         if "preview" in request.form:
             preview = _preview(form)
         else:
@@ -69,13 +85,14 @@ def news_post_new():
 
 
 @bp.route("/posts/<int:post_id>/edit", methods=["GET", "POST"])
+@media.accepts_upload
 def news_post_edit(post_id: int):
     post = db.get_or_404(Post, post_id)
     form = PostForm()
     preview = None
     if request.method == "GET":
         form.fill_from(post)
-    elif form.validate_on_submit():
+    elif form.validate_on_submit() and _take_upload(form):
         if "preview" in request.form:
             preview = _preview(form)
         else:

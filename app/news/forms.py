@@ -6,6 +6,7 @@ from datetime import UTC
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateTimeLocalField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -86,9 +87,20 @@ class PostForm(FlaskForm):
         format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
         validators=[Optional()],
     )
+    image_file = FileField(
+        _l("Upload an image (optional)"),
+        description=_l(
+            "JPEG, PNG or WebP, at most 8 MB. It is shrunk to 1,600 pixels a side at most, and "
+            "what the file carries besides the picture (such as where a photo was taken) is "
+            "removed."
+        ),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
     image_path = StringField(
-        _l("Image (optional)"),
-        description=_l("An image on this site, such as /static/img/mascot.svg."),
+        _l("Image address (optional)"),
+        description=_l(
+            "Filled in by an upload; or an image on this site, such as /static/img/mascot.svg."
+        ),
         filters=[_strip],
         validators=[Length(max=200, message=_l("An image address has at most 200 characters."))],
     )

@@ -33,7 +33,8 @@ from app.news.models import (
 POST_FIELDS = ("slug", "title_th", "title_en", "published_at", "image_path", "image_alt")
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IMAGE_PATTERN = re.compile(
-    r"^/static/(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+\.(?:png|jpe?g|gif|svg|webp)$"
+    r"^(?:/static/(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+\.(?:png|jpe?g|gif|svg|webp)"
+    r"|/media/[0-9a-f]{32}\.(?:jpg|png))$"  # uploads (app/media.py)
 )
 TAG_MAX = 50
 TAGS_PER_POST = 10

@@ -116,3 +116,44 @@ def test_comment_waits_for_moderation_then_appears(browser, live_server):
     expect(anonymous.locator("#comments-title")).to_contain_text("1")
     for context in (reader, staff, visitor):
         context.close()
+
+
+def test_a_moderator_writes_a_post_with_a_photo(browser, live_server, tmp_path):
+    """The staff form takes a photo from the person's disk; the post shows it, cleaned."""
+    from PIL import Image
+
+    tag = uuid.uuid4().hex[:8]
+    citizen, moderator = f"reader-{tag}@example.com", f"mod-{tag}@example.com"
+    _setup(live_server, citizen, moderator, f"unused-{tag}")
+    photo = tmp_path / "mascot photo.jpg"
+    Image.new("RGB", (3000, 2000), (20, 120, 200)).save(photo, "JPEG")
+
+    staff = browser.new_context()
+    page = staff.new_page()
+    _log_in(page, live_server, moderator)
+    page.goto(live_server("/admin/posts/new?lang=en"))
+    pass_second_factor(page)
+    page.goto(live_server("/admin/posts/new?lang=en"))
+    form = page.locator("main form.form")
+    form.get_by_label("Title in English").fill(f"Photo news {tag}")
+    form.get_by_label("Address (slug)").fill(f"photo-{tag}")
+    form.get_by_label("Text in English (Markdown)").fill("Our mascot came to visit.")
+    form.get_by_label("Upload an image (optional)").set_input_files(str(photo))
+    form.get_by_label("Image description").fill("The mascot waving")
+    form.get_by_label("Publish at (Bangkok time)").fill("2026-01-01T09:00")
+    form.get_by_role("button", name="Save post").click()
+    expect(page.locator(".flash-success")).to_contain_text("The post has been saved.")
+    expect(page.locator("main form.form input[name=image_path]")).to_have_value(
+        re.compile(r"^/media/[0-9a-f]{32}\.jpg$")
+    )
+
+    visitor = browser.new_context(user_agent=BROWSER_UA)
+    reader = visitor.new_page()
+    reader.goto(live_server(f"/news/photo-{tag}?lang=en"))
+    image = reader.locator("img.news-image")
+    expect(image).to_have_attribute("alt", "The mascot waving")
+    element = image.element_handle()
+    reader.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=element)
+    assert reader.evaluate("img => [img.naturalWidth, img.naturalHeight]", element) == [1600, 1067]
+    for context in (staff, visitor):
+        context.close()

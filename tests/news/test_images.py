@@ -1,0 +1,211 @@
+"""Images staff upload with a post (app/media.py): checked, cleaned, stored once, served long."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from PIL import Image
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from app.news.models import Post
+from tests.factories import PASSWORD, UserFactory
+from tests.helpers import form_fields, login
+
+GPS_IFD = 0x8825
+
+
+def picture(fmt: str = "JPEG", size=(2400, 1200), mode: str = "RGB", exif: bool = False) -> bytes:
+    image = Image.new(mode, size, (200, 30, 60, 128) if mode == "RGBA" else (200, 30, 60))
+    out = io.BytesIO()
+    extra = {}
+    if exif:
+        data = Image.Exif()
+        data[0x010F] = "PhoneMaker"  # Make
+        data[0x0131] = "secret-serial-123"  # Software
+        data.get_ifd(GPS_IFD)[2] = (13.0, 45.0, 0.0)  # latitude: somewhere in Bangkok
+        extra["exif"] = data.tobytes()
+    image.save(out, fmt, **extra)
+    return out.getvalue()
+
+
+def _form(**overrides):
+    data = {
+        "title_th": "ข่าวมีภาพ",
+        "title_en": "A post with a picture",
+        "slug": "with-picture",
+        "tags": "",
+        "body_th": "เนื้อหา",
+        "body_en": "Text",
+        "published_at": "2026-11-01T10:00",
+        "image_path": "",
+        "image_alt": "มาสคอตยิ้ม",
+        "save": "1",
+    }
+    data.update(overrides)
+    return data
+
+
+def multipart(fields: dict) -> dict:
+    """The body built in memory (the test client would spool a large one to a temporary file
+    that it never closes when the app refuses the body half-read)."""
+    boundary, body = encode_multipart(fields)
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}
+
+
+def upload(client, data: bytes, filename: str = "photo.jpg", url="/admin/posts/new", **fields):
+    form = {**form_fields(client, url), **_form(**fields)}
+    form["image_file"] = FileStorage(io.BytesIO(data), filename)
+    return client.post(url, **multipart(form))
+
+
+@pytest.fixture
+def staff(client, moderator):
+    login(client, moderator.email, PASSWORD)
+    client.set_cookie("lang", "en")
+    return moderator
+
+
+def stored(app) -> list[Path]:
+    folder = Path(app.config["UPLOAD_DIR"])
+    return sorted(folder.glob("*.*")) if folder.exists() else []
+
+
+def test_an_uploaded_photo_is_shrunk_stripped_and_shown_with_the_post(app, client, db, staff):
+    response = upload(client, picture(exif=True))
+    assert response.status_code == 302
+    post = db.session.scalar(sa.select(Post))
+    assert post.image_path.startswith("/media/") and post.image_path.endswith(".jpg")
+    [path] = stored(app)
+    assert post.image_path == f"/media/{path.name}"
+    with Image.open(path) as saved:
+        assert saved.format == "JPEG"
+        assert max(saved.size) == 1600 and saved.size == (1600, 800)
+        assert not saved.getexif()  # no maker, no serial, no GPS position
+    raw = path.read_bytes()
+    assert b"secret-serial-123" not in raw and b"PhoneMaker" not in raw
+
+    page = client.get("/news/with-picture").get_data(as_text=True)
+    assert f'src="{post.image_path}"' in page and 'alt="มาสคอตยิ้ม"' in page
+    served = client.get(post.image_path)
+    assert served.status_code == 200
+    assert served.mimetype == "image/jpeg"
+    assert served.data == raw
+    assert "immutable" in served.headers["Cache-Control"]
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    served.close()
+
+
+def test_the_same_picture_is_stored_once_and_transparency_is_kept(app, client, db, staff):
+    png = picture("PNG", size=(300, 200), mode="RGBA")
+    assert upload(client, png, "logo.png").status_code == 302
+    assert upload(client, png, "logo.png", slug="second").status_code == 302
+    [path] = stored(app)
+    assert path.suffix == ".png"
+    with Image.open(path) as saved:
+        assert saved.mode == "RGBA" and saved.size == (300, 200)
+    paths = db.session.scalars(sa.select(Post.image_path)).all()
+    assert paths == [f"/media/{path.name}"] * 2
+
+
+def test_a_webp_upload_is_accepted(app, client, db, staff):
+    assert upload(client, picture("WEBP", size=(64, 64)), "a.webp").status_code == 302
+    assert [p.suffix for p in stored(app)] == [".jpg"]
+
+
+@pytest.mark.parametrize(
+    ("data", "filename"),
+    [
+        (b"<html><script>alert(1)</script></html>", "photo.jpg"),  # HTML named as a photo
+        (b"GIF89a<script>alert(1)</script>", "x.gif"),  # not a format we take
+        (picture()[:400], "cut.jpg"),  # truncated
+        (b"%PDF-1.7 not a picture", "doc.png"),
+        (picture("BMP", size=(10, 10)), "old.bmp"),
+    ],
+    ids=["html", "gif-polyglot", "truncated", "pdf", "bmp"],
+)
+def test_what_is_not_a_usable_image_is_refused_and_nothing_is_saved(
+    app, client, db, staff, data, filename
+):
+    response = upload(client, data, filename)
+    assert response.status_code == 400
+    assert "This file is not an image we can use" in response.get_data(as_text=True)
+    assert stored(app) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
+
+
+def test_a_decompression_bomb_is_refused_without_being_decoded(app, client, db, staff):
+    # 20,000 x 20,000 one-bit pixels compress to a few kilobytes; decoded, 400 million pixels.
+    bomb = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(bomb, "PNG")
+    assert len(bomb.getvalue()) < 100_000
+    response = upload(client, bomb.getvalue(), "bomb.png")
+    assert response.status_code == 400
+    assert "too many pixels" in response.get_data(as_text=True)
+    assert stored(app) == []
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_translated_message(app, client, db, staff):
+    app.config["UPLOAD_MAX_BYTES"] = 2 * 2**20
+    # A file just over the limit, in a body the request limit still lets through.
+    response = upload(client, b"\xff\xd8" + b"0" * (2 * 2**20), "huge.jpg")
+    assert response.status_code == 400
+    assert "The image is too large: at most 2 MB." in response.get_data(as_text=True)
+    # A body over the request limit is not read at all.
+    response = upload(client, b"\xff\xd8" + b"0" * (3 * 2**20), "huge.jpg")
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.get_data(as_text=True)
+    client.set_cookie("lang", "th")
+    response = upload(client, b"\xff\xd8" + b"0" * (3 * 2**20), "huge.jpg")
+    assert "ข้อมูลที่ส่งมีขนาดใหญ่เกินไป" in response.get_data(as_text=True)
+    assert stored(app) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
+
+
+def test_the_larger_body_limit_is_for_staff_only(app, client, db):
+    """A citizen posting a large body to the staff screen is cut off at MAX_CONTENT_LENGTH,
+    before the role check, so the site never spools it."""
+    citizen = UserFactory(verified=True)
+    login(client, citizen.email, PASSWORD)
+    fields = form_fields(client, "/")
+    big = FileStorage(io.BytesIO(b"0" * (app.config["MAX_CONTENT_LENGTH"] + 10)), "big.jpg")
+    response = client.post(
+        "/admin/posts/new", **multipart({"csrf_token": fields["csrf_token"], "image_file": big})
+    )
+    assert response.status_code == 413
+
+
+def test_a_bad_upload_on_edit_keeps_the_post_and_its_image(app, client, db, staff):
+    assert upload(client, picture(size=(100, 100))).status_code == 302
+    post = db.session.scalar(sa.select(Post))
+    before = post.image_path
+    url = f"/admin/posts/{post.id}/edit"
+    response = upload(client, b"not an image", "x.jpg", url=url, title_en="Changed")
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert post.image_path == before and post.title_en == "A post with a picture"
+
+
+def test_an_uploaded_image_survives_a_form_sent_back_with_an_error(app, client, db, staff):
+    response = upload(client, picture(size=(100, 100)), image_alt="")
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    [path] = stored(app)
+    assert f'value="/media/{path.name}"' in html  # no second upload needed
+    assert "Describe the image for people who cannot see it." in html
+
+
+def test_media_names_are_checked(app, client, db):
+    assert client.get("/media/../config.py").status_code == 404
+    assert client.get("/media/secret_key").status_code == 404
+    assert client.get("/media/" + "0" * 32 + ".jpg").status_code == 404
+
+
+def test_the_message_is_in_thai_for_a_thai_reader(app, client, db, staff):
+    client.set_cookie("lang", "th")
+    response = upload(client, b"<svg onload=alert(1)>", "x.png")
+    assert response.status_code == 400
+    assert "ไฟล์นี้ไม่ใช่ภาพที่ระบบใช้ได้" in response.get_data(as_text=True)
