@@ -34,12 +34,18 @@ def _limit() -> str:
     return current_app.config.get("RATELIMIT_TWO_FACTOR", "10 per 15 minutes")
 
 
+def _per_account() -> str:
+    """The same limit per staff account: codes guessed from many addresses add up."""
+    return f"account:{current_user.id}" if current_user.is_authenticated else "anonymous"
+
+
 def _next() -> str:
     return safe_next(request.args.get("next")) or url_for("admin.index")
 
 
 @bp.route("/2fa/setup", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_limit, methods=["POST"], key_func=_per_account)
 def two_factor_setup():
     user = current_user._get_current_object()
     if totp.is_enrolled(user):
@@ -86,6 +92,7 @@ def two_factor_start():
 
 @bp.route("/2fa", methods=["GET", "POST"])
 @limiter.limit(_limit, methods=["POST"])
+@limiter.limit(_limit, methods=["POST"], key_func=_per_account)
 def two_factor_verify():
     user = current_user._get_current_object()
     if not totp.is_enrolled(user):

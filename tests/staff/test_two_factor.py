@@ -151,3 +151,37 @@ def test_switch_off_for_other_tests(app, client, db):
     admin = UserFactory(verified=True, role="admin")
     log_in(client, admin)
     assert client.get("/admin/").status_code == 200
+
+
+def test_guessing_codes_from_many_addresses_is_limited_per_account(guarded, app, client, db):
+    """RATELIMIT_TWO_FACTOR holds per address and per account: someone who has the password
+    cannot try the million codes by changing address after each few tries."""
+    app.config["RATELIMIT_TWO_FACTOR"] = "3 per 15 minutes"
+    moderator = UserFactory(verified=True, role="moderator")
+    log_in(client, moderator)
+    _setup(client, moderator, db)
+    logout(client)
+    log_in(client, moderator)
+    token = csrf_token(client, "/admin/2fa")
+    statuses = [
+        client.post(
+            "/admin/2fa",
+            data={"csrf_token": token, "code": "000000"},
+            environ_base={"REMOTE_ADDR": f"203.0.113.{n}"},
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]
+    # Another staff account, from one of those addresses, is not held back by it.
+    other = UserFactory(verified=True, role="moderator")
+    second = app.test_client()
+    log_in(second, other)
+    _setup(second, other, db)
+    logout(second)
+    log_in(second, other)
+    wrong = second.post(
+        "/admin/2fa",
+        data={"csrf_token": csrf_token(second, "/admin/2fa"), "code": "000000"},
+        environ_base={"REMOTE_ADDR": "203.0.113.1"},
+    )
+    assert wrong.status_code == 400
