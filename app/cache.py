@@ -125,6 +125,10 @@ def _available() -> bool:
 VERSION_MEMO_SECONDS = 1.0
 
 
+def _clock() -> float:
+    return time.monotonic()
+
+
 def _memo() -> dict[str, tuple[str, float]]:
     return current_app.extensions.setdefault("page_cache_versions", {})
 
@@ -134,7 +138,7 @@ def _version(key: str = VERSION_KEY) -> str | None:
     if slot not in g:
         setattr(g, slot, None)
         memo = _memo()
-        now = time.monotonic()
+        now = _clock()
         kept = memo.get(key)
         if kept is not None and kept[1] > now:
             setattr(g, slot, kept[0])

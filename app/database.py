@@ -74,5 +74,9 @@ def init_app(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_on_connect)
             sa.event.listen(engine, "begin", _sqlite_on_begin)
-            app.before_request(_writing_request_begins_immediate)
+            # First of all hooks: any of them may read the database (the user, for one), and
+            # a writing request's transaction must begin IMMEDIATE from its very first read.
+            app.before_request_funcs.setdefault(None, []).insert(
+                0, _writing_request_begins_immediate
+            )
             app.teardown_request(_end_of_request)

@@ -2,9 +2,10 @@
 
 An upload is never stored as sent. Pillow must be able to decode it as JPEG, PNG or WebP within
 ``UPLOAD_MAX_PIXELS``, which stops decompression bombs. It is turned upright (EXIF orientation),
-shrunk to at most ``IMAGE_MAX_SIDE`` pixels a side, and written again, as JPEG or, when it has
-transparency, PNG. Re-encoding drops what the file carried besides pixels: EXIF (a phone's GPS
-position, its serial number), comments, and anything appended to the image data.
+brought to sRGB with 8 bits a channel, shrunk to at most ``IMAGE_MAX_SIDE`` pixels a side, and
+written again, as JPEG or, when some pixel is not opaque, PNG. Re-encoding drops what the file
+carried besides pixels: EXIF (a phone's GPS position, its serial number), XMP, comments, colour
+profiles (after converting to sRGB), and anything appended to the image data.
 
 The file is named after a hash of what was written, so the same picture is stored once and its
 URL never changes: it is served with a year's cache. ``UPLOAD_DIR`` (default
@@ -16,25 +17,27 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import re
 import tempfile
-import warnings
 from pathlib import Path
 
 from flask import Blueprint, Flask, abort, current_app, request, send_from_directory
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+log = logging.getLogger(__name__)
 bp = Blueprint("media", __name__)
 
 FORMATS = ("JPEG", "PNG", "WEBP")
 IMAGE_MAX_SIDE = 1600
 JPEG_QUALITY = 85
 #: Stored names: a hash of the bytes written, then the format's extension.
-NAME = re.compile(r"^[0-9a-f]{32}\.(?:jpg|png)$")
+NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png)")
 URL_PREFIX = "/media/"
+SRGB = ImageCms.createProfile("sRGB")
 YEAR = 365 * 24 * 3600
 
 
@@ -68,9 +71,15 @@ def _allow_uploads() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     if not getattr(view, "accepts_upload", False):
         return
-    if current_user.is_authenticated and current_user.is_staff:
-        # The form's other fields add a little to the file.
-        request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + 256 * 1024
+    from app.staff import totp
+
+    user = current_user
+    if not (user.is_authenticated and user.is_staff):
+        return
+    if totp.enabled() and not totp.passed_this_session(user):
+        return  # a password alone is not enough for the larger limit
+    # The form's other fields add a little to the file.
+    request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + 256 * 1024
 
 
 def _upload_dir() -> Path:
@@ -89,66 +98,102 @@ def save_image(upload) -> str:
                 n=current_app.config["UPLOAD_MAX_BYTES"] // 2**20,
             )
         )
-    image = _decode(data)
-    image = ImageOps.exif_transpose(image)
-    image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE), Image.Resampling.LANCZOS)
+    image = _clean(_decode(data))
     out = io.BytesIO()
-    if _has_transparency(image):
-        image.convert("RGBA").save(out, "PNG", optimize=True)
+    if image.mode == "RGBA":
+        image.save(out, "PNG", optimize=True)
         extension = "png"
     else:
-        image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
+        image.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True)
         extension = "jpg"
     written = out.getvalue()
     name = f"{hashlib.sha256(written).hexdigest()[:32]}.{extension}"
+    _store(name, written)
+    return URL_PREFIX + name
+
+
+def _store(name: str, written: bytes) -> None:
     folder = _upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    if not target.exists():
-        # Write aside, then rename: a reader never sees half a file.
-        fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    if target.exists():
+        return
+    # Written aside, then renamed: a reader never sees half a file.
+    fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
+    try:
+        os.fchmod(fd, 0o644)  # readable by a web server that serves the folder itself
         with os.fdopen(fd, "wb") as handle:
             handle.write(written)
         os.replace(temporary, target)
-    return URL_PREFIX + name
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _too_many_pixels(limit: int) -> ImageError:
+    return ImageError(
+        _l("The image has too many pixels: at most %(n)d million.", n=limit // 1_000_000)
+    )
 
 
 def _decode(data: bytes) -> Image.Image:
     limit = current_app.config["UPLOAD_MAX_PIXELS"]
-    not_an_image = ImageError(_l("This file is not an image we can use: send a JPEG, PNG or WebP."))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=FORMATS)
-            width, height = image.size
-            if width * height > limit:
-                raise ImageError(
-                    _l(
-                        "The image has too many pixels: at most %(n)d million.",
-                        n=limit // 1_000_000,
-                    )
-                )
-            image.load()  # decodes everything: a truncated or broken file fails here
+        image = Image.open(io.BytesIO(data), formats=FORMATS)
+        width, height = image.size
+        if width * height > limit:
+            raise _too_many_pixels(limit)
+        # A JPEG can be decoded at 1/2, 1/4 or 1/8 of its size straight away: a 40-megapixel
+        # photo then takes tens of megabytes of memory, not hundreds.
+        image.draft("RGB", (IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
+        image.load()  # decodes everything: a truncated or broken file fails here
     except ImageError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(
-            _l("The image has too many pixels: at most %(n)d million.", n=limit // 1_000_000)
-        ) from None
+    except Image.DecompressionBombError:
+        raise _too_many_pixels(limit) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError):
-        raise not_an_image from None
+        raise ImageError(
+            _l("This file is not an image we can use: send a JPEG, PNG or WebP.")
+        ) from None
     return image
 
 
-def _has_transparency(image: Image.Image) -> bool:
-    if image.mode in {"RGBA", "LA"}:
-        return image.getextrema()[-1][0] < 255
-    return image.mode == "P" and "transparency" in image.info
+_SIXTEEN_BIT_GREY = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
+
+
+def _clean(image: Image.Image) -> Image.Image:
+    """Upright, in sRGB, 8 bits a channel, at most IMAGE_MAX_SIDE a side, and nothing else:
+    RGB, or RGBA when some pixel is not opaque."""
+    try:
+        ImageOps.exif_transpose(image, in_place=True)
+    except Exception:  # a broken orientation tag: the picture is kept as it is
+        log.info("upload: unreadable EXIF orientation, image kept unrotated")
+    profile = image.info.get("icc_profile")
+    if image.mode in _SIXTEEN_BIT_GREY:
+        # 0..65535 brought down to 0..255 (a plain conversion would clip it all to white).
+        image = image.point(lambda value: value / 256).convert("L")
+    elif image.mode == "F":
+        image = image.convert("L")
+    alpha = image.has_transparency_data
+    mode = "RGBA" if alpha else "RGB"
+    converted = None
+    if profile:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            converted = ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+        except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            converted = None  # a profile we cannot read: the colours as they are
+    image = converted if converted is not None else image.convert(mode)
+    image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE), Image.Resampling.LANCZOS)
+    if alpha and image.getextrema()[3][0] == 255:
+        image = image.convert("RGB")  # declared transparency, but every pixel is opaque
+    image.info.clear()  # no comment, EXIF, XMP or profile goes into the file we write
+    return image
 
 
 @bp.route("/media/<name>")
 def media(name: str):
-    if not NAME.match(name):
+    if not NAME.fullmatch(name):
         abort(404)
     response = send_from_directory(_upload_dir(), name, max_age=YEAR)
     response.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"

@@ -48,9 +48,17 @@ def _preview(form: PostForm) -> dict:
     }
 
 
+def _valid_with_upload(form: PostForm) -> bool:
+    """``validate_on_submit()``, and the uploaded image (if any) stored with its address put in
+    the form, even when another field is wrong: the form sent back keeps it, and nobody has to
+    pick the file again. Nothing is stored from a form with a bad CSRF token."""
+    valid = form.validate_on_submit()
+    if not form.is_submitted() or "csrf_token" in form.errors:
+        return False
+    return _take_upload(form) and valid
+
+
 def _take_upload(form: PostForm) -> bool:
-    """Store the uploaded image, if any, and put its address in the form (so a preview or a
-    form sent back with an error keeps it without a second upload)."""
     upload = form.image_file.data
     if not upload or not upload.filename:
         return True
@@ -67,7 +75,7 @@ def _take_upload(form: PostForm) -> bool:
 def news_post_new():
     form = PostForm()
     preview = None
-    if form.validate_on_submit() and _take_upload(form):
+    if _valid_with_upload(form):
         if "preview" in request.form:
             preview = _preview(form)
         else:
@@ -92,7 +100,7 @@ def news_post_edit(post_id: int):
     preview = None
     if request.method == "GET":
         form.fill_from(post)
-    elif form.validate_on_submit() and _take_upload(form):
+    elif _valid_with_upload(form):
         if "preview" in request.form:
             preview = _preview(form)
         else:

@@ -210,7 +210,7 @@ def test_a_change_made_elsewhere_reaches_this_worker_within_the_memo_time(
     read. A version moved by another worker or instance (here: straight in the store) is seen
     once that time is up."""
     clock = [1000.0]
-    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(page_cache, "_clock", lambda: clock[0])
     client.get("/")
     assert state(client.get("/")) == "hit"
     page_cache.cache.set(page_cache.VERSION_KEY, "moved-elsewhere", timeout=60)

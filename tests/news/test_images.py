@@ -209,3 +209,139 @@ def test_the_message_is_in_thai_for_a_thai_reader(app, client, db, staff):
     response = upload(client, b"<svg onload=alert(1)>", "x.png")
     assert response.status_code == 400
     assert "ไฟล์นี้ไม่ใช่ภาพที่ระบบใช้ได้" in response.get_data(as_text=True)
+
+
+def _saved(app) -> Image.Image:
+    [path] = stored(app)
+    return Image.open(path)
+
+
+def test_a_jpeg_comment_and_a_colour_profile_do_not_travel(app, client, db, staff):
+    from PIL import ImageCms
+
+    out = io.BytesIO()
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("LAB")).tobytes()
+    Image.new("RGB", (50, 50), (10, 200, 10)).save(
+        out, "JPEG", comment=b"made-by-secret-tool", icc_profile=profile
+    )
+    assert upload(client, out.getvalue()).status_code == 302
+    raw = stored(app)[0].read_bytes()
+    assert b"made-by-secret-tool" not in raw
+    with _saved(app) as saved:
+        assert "icc_profile" not in saved.info and "comment" not in saved.info
+
+
+def test_a_broken_exif_block_does_not_break_the_upload(app, client, db, staff):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation
+    exif[0x010F] = "Maker"
+    broken = bytearray(exif.tobytes())
+    broken[17] = 0  # the Make entry's type: Pillow's EXIF reader then fails on the tags
+    out = io.BytesIO()
+    Image.new("RGB", (40, 20), (1, 2, 3)).save(out, "JPEG", exif=bytes(broken))
+    assert upload(client, out.getvalue()).status_code == 302  # not a 500
+    with _saved(app) as saved:
+        assert sorted(saved.size) == [20, 40] and not saved.getexif()
+
+
+def test_a_sideways_phone_photo_is_turned_upright(app, client, db, staff):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise to view
+    out = io.BytesIO()
+    Image.new("RGB", (400, 200), (1, 2, 3)).save(out, "JPEG", exif=exif.tobytes())
+    assert upload(client, out.getvalue()).status_code == 302
+    with _saved(app) as saved:
+        assert saved.size == (200, 400)
+
+
+def test_sixteen_bit_grey_keeps_its_tones(app, client, db, staff):
+    image = Image.new("I;16", (64, 64), 32768)  # mid-grey in 16 bits
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    assert upload(client, out.getvalue(), "grey.png").status_code == 302
+    with _saved(app) as saved:
+        assert saved.format == "JPEG"
+        red, green, blue = saved.convert("RGB").getpixel((32, 32))
+        assert 120 <= red <= 136 and red == green == blue  # not clipped to white
+
+
+def test_a_palette_png_with_a_transparent_colour_stays_transparent(app, client, db, staff):
+    image = Image.new("P", (3200, 100), 0)
+    image.putpalette([255, 0, 0, 0, 0, 255] + [0] * 762)
+    image.paste(1, (0, 0, 1600, 100))
+    out = io.BytesIO()
+    image.save(out, "PNG", transparency=0)
+    assert upload(client, out.getvalue(), "palette.png").status_code == 302
+    with _saved(app) as saved:
+        assert saved.format == "PNG" and saved.mode == "RGBA" and saved.size == (1600, 50)
+        assert saved.getpixel((1500, 25))[3] == 0  # the transparent half
+        assert saved.getpixel((100, 25)) == (0, 0, 255, 255)
+
+
+def test_an_image_over_the_site_pixel_limit_is_refused(app, client, db, staff):
+    # 48 million pixels: under Pillow's own bomb limit, over the site's 40 million.
+    big = io.BytesIO()
+    Image.new("1", (8000, 6000)).save(big, "PNG")
+    response = upload(client, big.getvalue(), "big.png")
+    assert response.status_code == 400
+    assert "at most 40 million" in response.get_data(as_text=True)
+    assert stored(app) == []
+
+
+def test_only_stored_images_are_served_from_the_upload_folder(app, client, db):
+    folder = Path(app.config["UPLOAD_DIR"])
+    folder.mkdir(parents=True)
+    for stray in (".upload-abc", "notes.txt", "0" * 32 + ".svg", "0" * 32 + ".jpg\n"):
+        (folder / stray).write_bytes(b"x")
+        assert client.get(f"/media/{stray}").status_code == 404
+    (folder / ("a" * 32 + ".jpg")).write_bytes(b"x")
+    ok = client.get("/media/" + "a" * 32 + ".jpg")
+    assert ok.status_code == 200
+    ok.close()
+
+
+def test_the_upload_is_kept_when_another_field_is_wrong(app, client, db, staff):
+    response = upload(client, picture(size=(100, 100)), slug="Not A Slug!", title_th="")
+    assert response.status_code == 400
+    [path] = stored(app)
+    assert f'value="/media/{path.name}"' in response.get_data(as_text=True)
+
+
+def test_nothing_is_stored_from_a_form_with_a_stale_token(app, client, db, staff):
+    form = {
+        **_form(),
+        "csrf_token": "stale",
+        "image_file": FileStorage(io.BytesIO(picture()), "a.jpg"),
+    }
+    response = client.post("/admin/posts/new", **multipart(form))
+    assert response.status_code == 400
+    assert stored(app) == []
+
+
+def test_staff_without_their_second_factor_keep_the_small_limit(app, client, db, moderator):
+    app.config["STAFF_SECOND_FACTOR"] = True
+    login(client, moderator.email, PASSWORD)
+    response = upload(client, b"\xff\xd8" + b"0" * (3 * 2**20), "big.jpg")
+    assert response.status_code == 413
+
+
+def test_saving_a_post_with_an_image_takes_the_write_lock_first(app, client, db, staff):
+    """SQLite: the request's first statement (loading the user) already runs in BEGIN
+    IMMEDIATE, so the save cannot fail on a lock upgrade under concurrent writers."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's locking")
+    from app import database
+
+    begins: list[bool] = []
+
+    def spy(connection):
+        begins.append(database._begin_immediate.get())
+
+    form = {**form_fields(client, "/admin/posts/new"), **_form()}
+    form["image_file"] = FileStorage(io.BytesIO(picture(size=(50, 50))), "a.jpg")
+    sa.event.listen(db.engine, "begin", spy)
+    try:
+        assert client.post("/admin/posts/new", **multipart(form)).status_code == 302
+    finally:
+        sa.event.remove(db.engine, "begin", spy)
+    assert begins and all(begins)
