@@ -10,7 +10,7 @@ profiles (after converting to sRGB), and anything appended to the image data.
 The file is named after a hash of what was written, so the same picture is stored once and its
 URL never changes: it is served with a year's cache. ``UPLOAD_DIR`` (default
 ``instance/uploads``) must be shared by every instance of the site, and backed up with the
-database.
+database. ``flask uploads prune`` deletes the images no post uses any more.
 """
 
 from __future__ import annotations
@@ -21,8 +21,12 @@ import logging
 import os
 import re
 import tempfile
+import time
+from datetime import timedelta
 from pathlib import Path
 
+import click
+import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, current_app, request, send_from_directory
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -57,6 +61,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("UPLOAD_MAX_PIXELS", 40_000_000)
     app.before_request(_allow_uploads)
     app.register_blueprint(bp)
+    app.cli.add_command(uploads_cli)
 
 
 def accepts_upload(view):
@@ -117,6 +122,8 @@ def _store(name: str, written: bytes) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
     if target.exists():
+        # Used again: made young, so that ``prune`` leaves it alone while the form is saved.
+        os.utime(target)
         return
     # Written aside, then renamed: a reader never sees half a file.
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
@@ -189,6 +196,53 @@ def _clean(image: Image.Image) -> Image.Image:
         image = image.convert("RGB")  # declared transparency, but every pixel is opaque
     image.info.clear()  # no comment, EXIF, XMP or profile goes into the file we write
     return image
+
+
+def prune(older_than: timedelta, dry_run: bool = False) -> list[str]:
+    """Delete stored images that no post or finalist points at, and temporary files left by
+    a failed write, once older than ``older_than`` (an image uploaded with a preview, for a
+    post not saved yet, is young). Other files in the folder are not ours and stay.
+    Returns the names deleted (or, with ``dry_run``, that would be)."""
+    from app.contest.models import Finalist
+    from app.extensions import db
+    from app.news.models import Post
+
+    used = set()
+    for column in (Post.image_path, Finalist.image_path):
+        query = sa.select(column).where(column.startswith(URL_PREFIX))
+        used.update(path.removeprefix(URL_PREFIX) for path in db.session.scalars(query))
+    folder = _upload_dir()
+    if not folder.is_dir():
+        return []
+    cutoff = time.time() - older_than.total_seconds()
+    removed = []
+    for path in sorted(folder.iterdir()):
+        ours = NAME.fullmatch(path.name) or path.name.startswith(".upload-")
+        if not ours or path.name in used or not path.is_file():
+            continue
+        if path.stat().st_mtime > cutoff:
+            continue
+        removed.append(path.name)
+        if not dry_run:
+            path.unlink(missing_ok=True)
+    return removed
+
+
+@click.group("uploads")
+def uploads_cli() -> None:
+    """Images staff uploaded (UPLOAD_DIR)."""
+
+
+@uploads_cli.command("prune")
+@click.option("--days", type=click.FloatRange(min=0), default=1.0, show_default=True)
+@click.option("--dry-run", is_flag=True, help="List what would be deleted; delete nothing.")
+def prune_command(days: float, dry_run: bool) -> None:
+    """Delete uploaded images that no post uses any more, older than DAYS."""
+    removed = prune(timedelta(days=days), dry_run=dry_run)
+    for name in removed:
+        click.echo(name)
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(f"{verb} {len(removed)} file(s) from {_upload_dir()}.")
 
 
 @bp.route("/media/<name>")

@@ -345,3 +345,49 @@ def test_saving_a_post_with_an_image_takes_the_write_lock_first(app, client, db,
     finally:
         sa.event.remove(db.engine, "begin", spy)
     assert begins and all(begins)
+
+
+def test_prune_deletes_only_old_images_nothing_uses(app, client, db, staff):
+    import os
+    import time
+
+    assert upload(client, picture(size=(60, 60))).status_code == 302
+    [used] = stored(app)
+    folder = used.parent
+    orphan, young, temporary, foreign = (
+        folder / ("b" * 32 + ".jpg"),
+        folder / ("c" * 32 + ".png"),
+        folder / ".upload-x1y2",
+        folder / "README.txt",
+    )
+    for path in (orphan, young, temporary, foreign):
+        path.write_bytes(b"x")
+    old = time.time() - 3 * 86400
+    for path in (used, orphan, temporary, foreign):
+        os.utime(path, (old, old))
+
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["uploads", "prune", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert orphan.name in dry.output and "Would delete 2 file(s)" in dry.output
+    assert orphan.exists()
+
+    result = runner.invoke(args=["uploads", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 2 file(s)" in result.output
+    assert not orphan.exists() and not temporary.exists()
+    assert used.exists() and young.exists() and foreign.exists()
+    assert client.get("/news/with-picture").status_code == 200
+
+
+def test_an_image_uploaded_again_is_made_young_so_prune_keeps_it(app, client, db, staff):
+    import os
+    import time
+
+    data = picture(size=(60, 60))
+    assert upload(client, data, image_path="", slug="first").status_code == 302
+    [path] = stored(app)
+    old = time.time() - 3 * 86400
+    os.utime(path, (old, old))
+    assert upload(client, data, slug="second").status_code == 302
+    assert path.stat().st_mtime > old + 86400
