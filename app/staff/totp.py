@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from datetime import datetime
 
@@ -23,7 +24,9 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.extensions import db
 from app.models import utcnow
-from app.staff.models import RecoveryCode, StaffTotp
+from app.staff.models import RecoveryCode, SecretUnreadable, StaffTotp
+
+log = logging.getLogger(__name__)
 
 ISSUER = "e-Government mascot (admin)"
 SESSION_KEY = "staff_2fa"
@@ -84,14 +87,26 @@ def start_setup(user: User) -> StaffTotp:
     """A new unconfirmed secret (a confirmed one is kept until an admin resets it)."""
     factor = factor_for(user)
     if factor is None:
-        factor = StaffTotp(user_id=user.id, secret=pyotp.random_base32(), last_step=0)
+        factor = StaffTotp(user_id=user.id, last_step=0)
+        factor.set_secret(pyotp.random_base32())
         db.session.add(factor)
         db.session.flush()
     return factor
 
 
-def provisioning_uri(user: User, factor: StaffTotp) -> str:
-    return pyotp.TOTP(factor.secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+def setup_secret(factor: StaffTotp) -> str:
+    """The secret to show while setting up. One sealed under an earlier SECRET_KEY cannot be
+    opened: a new one replaces it (nothing was confirmed with it yet)."""
+    try:
+        return factor.secret
+    except SecretUnreadable:
+        factor.set_secret(pyotp.random_base32())
+        db.session.commit()
+        return factor.secret
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
 def qr_svg(uri: str) -> Markup:
@@ -105,7 +120,15 @@ def _check_code(factor: StaffTotp, code: str, now: datetime) -> bool:
     code = "".join(ch for ch in (code or "") if ch.isdecimal())
     if len(code) != 6:
         return False
-    totp = pyotp.TOTP(factor.secret)
+    try:
+        totp = pyotp.TOTP(factor.secret)
+    except SecretUnreadable:
+        # SECRET_KEY changed since set-up: no code can match; a recovery code or an admin's
+        # reset of the second factor lets the person in again.
+        log.error(
+            "staff %s: second-factor secret cannot be opened with this SECRET_KEY", factor.user_id
+        )
+        return False
     current = totp.timecode(now)
     for step in (current - 1, current, current + 1):
         if step > factor.last_step and hmac.compare_digest(totp.generate_otp(step), code):

@@ -68,13 +68,14 @@ def two_factor_setup():
             return response
         db.session.rollback()
         error = _("That code is not right. Check the time on your phone and try again.")
-    uri = totp.provisioning_uri(user, factor)
+    secret = totp.setup_secret(factor)
+    uri = totp.provisioning_uri(user, secret)
     return (
         render_template(
             "staff/two_factor_setup.html",
             form=form,
             qr=totp.qr_svg(uri),
-            secret=factor.secret,
+            secret=secret,
             error=error,
         ),
         400 if (error or form.errors) else 200,

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditEntry
 from app.models import utcnow
 from app.staff import totp
-from app.staff.models import RecoveryCode, StaffTotp
+from app.staff.models import RecoveryCode, SecretUnreadable, StaffTotp
 from tests.contest.conftest import log_in
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import csrf_token, login, logout
@@ -185,3 +185,51 @@ def test_guessing_codes_from_many_addresses_is_limited_per_account(guarded, app,
         environ_base={"REMOTE_ADDR": "203.0.113.1"},
     )
     assert wrong.status_code == 400
+
+
+def test_the_secret_is_stored_sealed_and_bound_to_its_account(guarded, app, client, db):
+    admin = UserFactory(verified=True, role="admin")
+    log_in(client, admin)
+    secret, _codes = _setup(client, admin, db)
+    stored = db.session.scalar(sa.text("SELECT secret FROM staff_totp"))
+    assert stored.startswith("v1:") and secret not in stored
+    assert db.session.get(StaffTotp, admin.id).secret == secret
+    # Copied onto another account's row, it opens for nobody.
+    other = UserFactory(verified=True, role="moderator")
+    moved = StaffTotp(user_id=other.id, sealed_secret=stored, last_step=0)
+    db.session.add(moved)
+    db.session.commit()
+    with pytest.raises(SecretUnreadable):
+        _ = moved.secret
+
+
+def test_a_changed_secret_key_refuses_codes_without_an_error(guarded, app, client, db, caplog):
+    admin = UserFactory(verified=True, role="admin")
+    log_in(client, admin)
+    secret, _codes = _setup(client, admin, db)
+    logout(client)
+    app.config["SECRET_KEY"] = "another-key-" + "k" * 40  # also logs everyone out
+    log_in(client, admin)
+    token = csrf_token(client, "/admin/2fa")
+    response = client.post(
+        "/admin/2fa", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()}
+    )
+    assert response.status_code == 400  # refused, not a 500
+    assert "cannot be opened with this SECRET_KEY" in caplog.text
+
+
+def test_an_unfinished_set_up_under_an_old_key_starts_again(guarded, app, client, db):
+    moderator = UserFactory(verified=True, role="moderator")
+    log_in(client, moderator)
+    client.post(
+        "/admin/2fa/setup/start", data={"csrf_token": csrf_token(client, "/admin/2fa/setup")}
+    )
+    old = db.session.get(StaffTotp, moderator.id).sealed_secret
+    app.config["SECRET_KEY"] = "another-key-" + "k" * 40
+    log_in(client, moderator)
+    page = client.get("/admin/2fa/setup")
+    assert page.status_code == 200
+    fresh = re.search(r'class="totp-secret">([A-Z2-7]+)<', page.get_data(as_text=True)).group(1)
+    db.session.expire_all()
+    factor = db.session.get(StaffTotp, moderator.id)
+    assert factor.sealed_secret != old and factor.secret == fresh
