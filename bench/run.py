@@ -720,7 +720,7 @@ def report(backend, rows, rss, load_seconds, args, journeys) -> None:
         f"tracebacks {journeys['log']['tracebacks']}",
         "",
         f"Worker memory after the load (RSS, MB): {rss['rss']}; highest during the run: "
-        f"{rss['peak']} (target < 150)",
+        f"{rss['peak']} (target: under 150 after the load)",
     ]
     text = "\n".join(lines)
     print(text)
