@@ -113,4 +113,10 @@ def from_environment() -> dict:
     }
     if os.environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("SECRET_KEY_FALLBACKS"):
+        # Earlier keys, comma-separated, while moving to a new SECRET_KEY: sessions signed and
+        # staff TOTP secrets sealed with them still open (and are re-sealed with the new key).
+        config["SECRET_KEY_FALLBACKS"] = [
+            key.strip() for key in os.environ["SECRET_KEY_FALLBACKS"].split(",") if key.strip()
+        ]
     return config

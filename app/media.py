@@ -20,6 +20,7 @@ import io
 import logging
 import os
 import re
+import stat
 import tempfile
 import time
 from datetime import timedelta
@@ -122,14 +123,22 @@ def save_image(upload) -> str:
     return URL_PREFIX + name
 
 
+def keep(name: str) -> bool:
+    """Whether the stored image ``name`` exists; if so it is made young, so that ``prune``
+    leaves it alone while the post that uses it is saved."""
+    try:
+        os.utime(_upload_dir() / name)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def _store(name: str, written: bytes) -> None:
     folder = _upload_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / name
-    if target.exists():
-        # Used again: made young, so that ``prune`` leaves it alone while the form is saved.
-        os.utime(target)
-        return
+    if keep(name):
+        return  # the same picture, stored before
     # Written aside, then renamed: a reader never sees half a file.
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=".upload-")
     try:
@@ -208,29 +217,50 @@ def _clean(image: Image.Image) -> Image.Image:
     return image
 
 
-def prune(older_than: timedelta, dry_run: bool = False) -> list[str]:
-    """Delete stored images that no post or finalist points at, and temporary files left by
-    a failed write, once older than ``older_than`` (an image uploaded with a preview, for a
-    post not saved yet, is young). Other files in the folder are not ours and stay.
-    Returns the names deleted (or, with ``dry_run``, that would be)."""
+#: References to stored images anywhere in a text (a post's Markdown may show one too).
+_REFERENCE = re.compile(r"/media/([0-9a-f]{32}\.(?:jpg|png))")
+
+
+def _images_in_use() -> set[str]:
     from app.contest.models import Finalist
     from app.extensions import db
     from app.news.models import Post
 
-    used = set()
-    for column in (Post.image_path, Finalist.image_path):
-        query = sa.select(column).where(column.startswith(URL_PREFIX))
-        used.update(path.removeprefix(URL_PREFIX) for path in db.session.scalars(query))
+    used: set[str] = set()
+    columns = (Post.image_path, Post.body_th, Post.body_en, Finalist.image_path)
+    for column in columns:
+        query = sa.select(column).where(column.contains(URL_PREFIX))
+        for text in db.session.scalars(query):
+            used.update(_REFERENCE.findall(text or ""))
+    return used
+
+
+def prune(older_than: timedelta, dry_run: bool = False) -> list[str]:
+    """Delete stored images that no post (its image or its text) or finalist uses, and
+    temporary files left by a failed write, once older than ``older_than``: an image uploaded
+    with a preview, for a post not saved yet, is young, and saving a post makes its image young
+    again (``keep``). Other files in the folder are not ours and stay.
+    Returns the names deleted (or, with ``dry_run``, that would be)."""
     folder = _upload_dir()
     if not folder.is_dir():
         return []
     cutoff = time.time() - older_than.total_seconds()
+    candidates = [
+        path
+        for path in sorted(folder.iterdir())
+        if NAME.fullmatch(path.name) or path.name.startswith(".upload-")
+    ]
+    # Read after listing: an image uploaded meanwhile is young, one saved meanwhile is in use.
+    used = _images_in_use()
     removed = []
-    for path in sorted(folder.iterdir()):
-        ours = NAME.fullmatch(path.name) or path.name.startswith(".upload-")
-        if not ours or path.name in used or not path.is_file():
+    for path in candidates:
+        if path.name in used:
             continue
-        if path.stat().st_mtime > cutoff:
+        try:
+            status = path.lstat()
+        except FileNotFoundError:
+            continue
+        if not stat.S_ISREG(status.st_mode) or status.st_mtime > cutoff:
             continue
         removed.append(path.name)
         if not dry_run:

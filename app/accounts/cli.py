@@ -1,4 +1,4 @@
-"""``flask create-admin EMAIL``."""
+"""``flask create-admin EMAIL`` and ``flask reset-2fa EMAIL``: account recovery on the server."""
 
 from __future__ import annotations
 
@@ -42,5 +42,21 @@ def create_admin(email: str, password_stdin: bool, display_name: str | None) -> 
     click.echo(f"Admin ready: {user.email} (id {user.id})")
 
 
+@click.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor(email: str) -> None:
+    """Remove the second factor of the staff account EMAIL (for when no admin who can log in
+    is left to do it, e.g. after SECRET_KEY was replaced); they set it up again at log-in."""
+    from app.staff import totp
+
+    user = svc.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account uses {email}.")
+    totp.reset(user, actor=None)
+    db.session.commit()
+    click.echo(f"Second factor removed for {user.email}: they set it up again at next log-in.")
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(create_admin)
+    app.cli.add_command(reset_two_factor)

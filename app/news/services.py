@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import aliased
 
+from app import media
 from app.audit.services import record, snapshot
 from app.database import begin_write
 from app.extensions import db
@@ -164,6 +165,11 @@ def _check_post(data: PostData, post: Post | None) -> None:
     if data.image_path and not IMAGE_PATTERN.match(data.image_path):
         raise NewsError(
             _l("Use an image from this site, such as /static/img/mascot.svg."), "image_path"
+        )
+    uploaded = (data.image_path or "").startswith(media.URL_PREFIX)
+    if uploaded and not media.keep(data.image_path.removeprefix(media.URL_PREFIX)):
+        raise NewsError(
+            _l("This uploaded image is no longer stored: please upload it again."), "image_path"
         )
     if data.image_path and not data.image_alt.strip():
         raise NewsError(_l("Describe the image for people who cannot see it."), "image_alt")

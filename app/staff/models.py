@@ -15,27 +15,34 @@ from app.models import utcnow
 
 
 class SecretUnreadable(Exception):
-    """A sealed secret that the current SECRET_KEY cannot open (the key was changed)."""
+    """A sealed secret that neither SECRET_KEY nor SECRET_KEY_FALLBACKS opens."""
 
 
 SEALED_PREFIX = "v1:"
 _NONCE_BYTES = 12
 
 
-def _box():
-    """AES-GCM under a key derived from SECRET_KEY (so a database copy alone reveals nothing).
+def signing_keys() -> list[bytes]:
+    """SECRET_KEY, then Flask's SECRET_KEY_FALLBACKS (earlier keys, while moving to a new one)."""
+    keys = [
+        current_app.config["SECRET_KEY"],
+        *(current_app.config.get("SECRET_KEY_FALLBACKS") or []),
+    ]
+    return [key.encode() if isinstance(key, str) else key for key in keys if key]
+
+
+def _box(key: bytes):
+    """AES-GCM under a key derived from ``key`` (so a database copy alone reveals nothing).
     cryptography is imported here, not at the top: only staff log-ins need it, and workers that
     serve citizens stay 9 MB smaller."""
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    secret = current_app.config["SECRET_KEY"]
-    secret = secret.encode() if isinstance(secret, str) else secret
-    key = HKDF(
+    derived = HKDF(
         algorithm=hashes.SHA256(), length=32, salt=None, info=b"mascot staff totp secret"
-    ).derive(secret)
-    return AESGCM(key)
+    ).derive(key)
+    return AESGCM(derived)
 
 
 class StaffTotp(db.Model):
@@ -62,12 +69,13 @@ class StaffTotp(db.Model):
         """Seal and keep ``secret`` (base32); ``user_id`` must be set first."""
         assert self.user_id is not None, "the account comes first: the seal is bound to it"
         nonce = os.urandom(_NONCE_BYTES)
-        box = _box().encrypt(nonce, secret.encode(), self._bound_to())
+        box = _box(signing_keys()[0]).encrypt(nonce, secret.encode(), self._bound_to())
         self.sealed_secret = SEALED_PREFIX + base64.urlsafe_b64encode(nonce + box).decode()
 
     @property
     def secret(self) -> str:
-        """The base32 secret; SecretUnreadable when SECRET_KEY has changed since sealing."""
+        """The base32 secret. Sealed with a fallback key, it is sealed again with SECRET_KEY
+        (the caller's commit keeps that). SecretUnreadable when no key opens it."""
         stored = self.sealed_secret or ""
         if not stored.startswith(SEALED_PREFIX):
             raise SecretUnreadable("not sealed")
@@ -75,10 +83,18 @@ class StaffTotp(db.Model):
 
         try:
             raw = base64.urlsafe_b64decode(stored.removeprefix(SEALED_PREFIX))
-            plain = _box().decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], self._bound_to())
-        except (InvalidTag, ValueError) as error:
-            raise SecretUnreadable(str(error) or "the key does not open it") from None
-        return plain.decode()
+        except ValueError:
+            raise SecretUnreadable("not base64") from None
+        nonce, box = raw[:_NONCE_BYTES], raw[_NONCE_BYTES:]
+        for index, key in enumerate(signing_keys()):
+            try:
+                plain = _box(key).decrypt(nonce, box, self._bound_to()).decode()
+            except (InvalidTag, ValueError):
+                continue
+            if index:
+                self.set_secret(plain)
+            return plain
+        raise SecretUnreadable("no key opens it")
 
 
 class RecoveryCode(db.Model):

@@ -24,7 +24,7 @@ from app.accounts.models import User
 from app.audit import services as audit
 from app.extensions import db
 from app.models import utcnow
-from app.staff.models import RecoveryCode, SecretUnreadable, StaffTotp
+from app.staff.models import RecoveryCode, SecretUnreadable, StaffTotp, signing_keys
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +123,12 @@ def _check_code(factor: StaffTotp, code: str, now: datetime) -> bool:
     try:
         totp = pyotp.TOTP(factor.secret)
     except SecretUnreadable:
-        # SECRET_KEY changed since set-up: no code can match; a recovery code or an admin's
-        # reset of the second factor lets the person in again.
+        # SECRET_KEY changed since set-up and the old key is not in SECRET_KEY_FALLBACKS: no
+        # code can match. Another admin resets the second factor, or, with no admin left who
+        # can log in, `flask reset-2fa EMAIL` on the server.
         log.error(
-            "staff %s: second-factor secret cannot be opened with this SECRET_KEY", factor.user_id
+            "staff %s: second-factor secret cannot be opened with SECRET_KEY or its fallbacks",
+            factor.user_id,
         )
         return False
     current = totp.timecode(now)
@@ -137,9 +139,8 @@ def _check_code(factor: StaffTotp, code: str, now: datetime) -> bool:
     return False
 
 
-def _hash_recovery(code: str) -> str:
-    key = current_app.config["SECRET_KEY"]
-    key = key.encode() if isinstance(key, str) else key
+def _hash_recovery(code: str, key: bytes | None = None) -> str:
+    key = key or signing_keys()[0]
     normal = code.strip().lower().replace("-", "").replace(" ", "")
     return hmac.new(key, f"staff-recovery|{normal}".encode(), hashlib.sha256).hexdigest()
 
@@ -181,7 +182,8 @@ def verify(user: User, code: str, now: datetime | None = None) -> bool:
         recovery = db.session.scalar(
             sa.select(RecoveryCode).where(
                 RecoveryCode.user_id == user.id,
-                RecoveryCode.code_hash == _hash_recovery(code),
+                # Codes made under an earlier key (SECRET_KEY_FALLBACKS) still work.
+                RecoveryCode.code_hash.in_([_hash_recovery(code, key) for key in signing_keys()]),
                 RecoveryCode.used_at.is_(None),
             )
         )
@@ -192,8 +194,9 @@ def verify(user: User, code: str, now: datetime | None = None) -> bool:
     return False
 
 
-def reset(user: User, actor: User) -> None:
-    """An admin removes a person's second factor (a lost phone); they set it up again."""
+def reset(user: User, actor: User | None) -> None:
+    """An admin (``actor``; None: `flask reset-2fa` on the server) removes a person's second
+    factor (a lost phone, a replaced SECRET_KEY); they set it up again."""
     factor = factor_for(user)
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     if factor is not None:

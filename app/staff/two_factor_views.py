@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -36,7 +37,9 @@ def _limit() -> str:
 
 def _per_account() -> str:
     """The same limit per staff account: codes guessed from many addresses add up."""
-    return f"account:{current_user.id}" if current_user.is_authenticated else "anonymous"
+    if current_user.is_authenticated:
+        return f"account:{current_user.id}"
+    return get_remote_address()
 
 
 def _next() -> str:

@@ -15,6 +15,7 @@ import os
 
 import sqlalchemy as sa
 from alembic import op
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -68,7 +69,13 @@ def downgrade():
         if not stored.startswith(PREFIX):
             continue
         raw = base64.urlsafe_b64decode(stored.removeprefix(PREFIX))
-        plain = box.decrypt(raw[:12], raw[12:], f"staff_totp:{user_id}".encode())
+        try:
+            plain = box.decrypt(raw[:12], raw[12:], f"staff_totp:{user_id}".encode())
+        except InvalidTag:
+            raise RuntimeError(
+                f"staff_totp row of user {user_id} does not open with this SECRET_KEY: run the "
+                "downgrade with the key that sealed it (nothing was changed)"
+            ) from None
         _write(user_id, plain.decode())
     with op.batch_alter_table("staff_totp") as batch:
         batch.alter_column(

@@ -377,7 +377,9 @@ def test_prune_deletes_only_old_images_nothing_uses(app, client, db, staff):
     assert "Deleted 2 file(s)" in result.output
     assert not orphan.exists() and not temporary.exists()
     assert used.exists() and young.exists() and foreign.exists()
-    assert client.get("/news/with-picture").status_code == 200
+    served = client.get(f"/media/{used.name}")
+    assert served.status_code == 200
+    served.close()
 
 
 def test_an_image_uploaded_again_is_made_young_so_prune_keeps_it(app, client, db, staff):
@@ -390,4 +392,54 @@ def test_an_image_uploaded_again_is_made_young_so_prune_keeps_it(app, client, db
     old = time.time() - 3 * 86400
     os.utime(path, (old, old))
     assert upload(client, data, slug="second").status_code == 302
+    assert path.stat().st_mtime > old + 86400
+
+
+def test_prune_keeps_an_image_a_post_shows_in_its_text(app, client, db, staff):
+    import os
+    import time
+
+    assert upload(client, picture(size=(60, 60))).status_code == 302
+    [path] = stored(app)
+    # A second post shows the picture in its Markdown only; the first post drops its image.
+    assert (
+        upload(
+            client,
+            b"",
+            "",
+            slug="in-text",
+            image_alt="",
+            body_en=f"Look: ![the mascot](/media/{path.name})",
+        ).status_code
+        == 302
+    )
+    first = db.session.scalar(sa.select(Post).where(Post.slug == "with-picture"))
+    first.image_path = None
+    db.session.commit()
+    old = time.time() - 3 * 86400
+    os.utime(path, (old, old))
+    result = app.test_cli_runner().invoke(args=["uploads", "prune"])
+    assert "Deleted 0 file(s)" in result.output
+    assert path.exists()
+
+
+def test_a_post_cannot_be_saved_with_an_upload_that_is_gone(app, client, db, staff):
+    response = upload(client, b"", "", image_path="/media/" + "d" * 32 + ".jpg")
+    assert response.status_code == 400
+    assert "This uploaded image is no longer stored" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Post)) == 0
+
+
+def test_saving_a_post_makes_its_image_young_again(app, client, db, staff):
+    import os
+    import time
+
+    assert upload(client, picture(size=(60, 60))).status_code == 302
+    [path] = stored(app)
+    post = db.session.scalar(sa.select(Post))
+    old = time.time() - 3 * 86400
+    os.utime(path, (old, old))
+    url = f"/admin/posts/{post.id}/edit"
+    response = upload(client, b"", "", url=url, image_path=post.image_path, title_en="Edited")
+    assert response.status_code == 302
     assert path.stat().st_mtime > old + 86400

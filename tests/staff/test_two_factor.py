@@ -215,7 +215,7 @@ def test_a_changed_secret_key_refuses_codes_without_an_error(guarded, app, clien
         "/admin/2fa", data={"csrf_token": token, "code": pyotp.TOTP(secret).now()}
     )
     assert response.status_code == 400  # refused, not a 500
-    assert "cannot be opened with this SECRET_KEY" in caplog.text
+    assert "cannot be opened with SECRET_KEY or its fallbacks" in caplog.text
 
 
 def test_an_unfinished_set_up_under_an_old_key_starts_again(guarded, app, client, db):
@@ -233,3 +233,50 @@ def test_an_unfinished_set_up_under_an_old_key_starts_again(guarded, app, client
     db.session.expire_all()
     factor = db.session.get(StaffTotp, moderator.id)
     assert factor.sealed_secret != old and factor.secret == fresh
+
+
+def test_moving_to_a_new_secret_key_with_the_old_one_as_fallback(guarded, app, client, db):
+    """SECRET_KEY_FALLBACKS: codes and recovery codes made under the old key keep working,
+    and the secret is sealed again with the new key at the next log-in."""
+    admin = UserFactory(verified=True, role="admin")
+    log_in(client, admin)
+    secret, codes = _setup(client, admin, db)
+    logout(client)
+    old_key = app.config["SECRET_KEY"]
+    app.config.update(SECRET_KEY="the-new-key-" + "n" * 40, SECRET_KEY_FALLBACKS=[old_key])
+    before = db.session.get(StaffTotp, admin.id).sealed_secret
+    log_in(client, admin)
+    factor = db.session.get(StaffTotp, admin.id)
+    code = pyotp.TOTP(secret).generate_otp(factor.last_step + 1)
+    token = csrf_token(client, "/admin/2fa")
+    assert client.post("/admin/2fa", data={"csrf_token": token, "code": code}).status_code == 302
+    db.session.expire_all()
+    after = db.session.get(StaffTotp, admin.id)
+    assert after.sealed_secret != before  # sealed again, now with the new key
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert after.secret == secret  # opens with the new key alone
+    logout(client)
+    app.config["SECRET_KEY_FALLBACKS"] = [old_key]
+    log_in(client, admin)
+    token = csrf_token(client, "/admin/2fa")
+    response = client.post("/admin/2fa", data={"csrf_token": token, "code": codes[0]})
+    assert response.status_code == 302  # a recovery code made under the old key
+
+
+def test_reset_2fa_on_the_server_when_no_admin_can_log_in(guarded, app, client, db):
+    admin = UserFactory(verified=True, role="admin")
+    log_in(client, admin)
+    _setup(client, admin, db)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["reset-2fa", admin.email])
+    assert result.exit_code == 0, result.output
+    assert db.session.get(StaffTotp, admin.id) is None
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(RecoveryCode)) == 0
+    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "user.2fa_reset"))
+    assert entry is not None and entry.actor_id is None
+    # Their open session ended; at the next log-in they set up a new authenticator.
+    assert client.get("/admin/").status_code == 302
+    log_in(client, admin)
+    assert "/admin/2fa/setup" in client.get("/admin/").headers["Location"]
+    missing = runner.invoke(args=["reset-2fa", "nobody@example.com"])
+    assert missing.exit_code != 0 and "No account uses" in missing.output
