@@ -11,7 +11,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, pass_second_factor
+from tests.e2e.conftest import ROOT, assert_accessible, pass_second_factor
 from tests.news.conftest import BROWSER_UA
 
 pytestmark = pytest.mark.e2e
@@ -146,6 +146,8 @@ def test_a_moderator_writes_a_post_with_a_photo(browser, live_server, tmp_path):
     expect(page.locator("main form.form input[name=image_path]")).to_have_value(
         re.compile(r"^/media/[0-9a-f]{32}\.jpg$")
     )
+    expect(page.locator(".news-image-current img")).to_be_visible()
+    assert_accessible(page, "post edit form with an image (en)")
 
     visitor = browser.new_context(user_agent=BROWSER_UA)
     reader = visitor.new_page()
@@ -155,5 +157,6 @@ def test_a_moderator_writes_a_post_with_a_photo(browser, live_server, tmp_path):
     element = image.element_handle()
     reader.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=element)
     assert reader.evaluate("img => [img.naturalWidth, img.naturalHeight]", element) == [1600, 1067]
+    assert_accessible(reader, "post with an uploaded image (en)")
     for context in (staff, visitor):
         context.close()
