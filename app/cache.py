@@ -333,10 +333,22 @@ def _changes_a_post(session, obj) -> bool:
     return bool(changed - _COUNTER_COLUMNS)
 
 
+#: What public pages show of a person: the name beside their comments. (Their row changes at
+#: every log-in too; only this column moves the version.)
+_PUBLIC_USER_COLUMNS = ("display_name",)
+
+
+def _changes_a_public_name(obj) -> bool:
+    if getattr(getattr(obj, "__table__", None), "name", None) != "user_account":
+        return False
+    state = sa.inspect(obj)
+    return any(state.attrs[key].history.has_changes() for key in _PUBLIC_USER_COLUMNS)
+
+
 def _after_flush(session, _context) -> None:
     added = [*session.new, *session.deleted]
     dirty = [obj for obj in session.dirty if session.is_modified(obj)]
-    if _touches([*added, *dirty], CONTENT_TABLES):
+    if _touches([*added, *dirty], CONTENT_TABLES) or any(map(_changes_a_public_name, dirty)):
         session.info[_FLAG] = True
     if _touches(added, POSTS_TABLES) or any(_changes_a_post(session, obj) for obj in dirty):
         session.info[_POSTS_FLAG] = True

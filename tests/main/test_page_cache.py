@@ -218,3 +218,23 @@ def test_a_change_made_elsewhere_reaches_this_worker_within_the_memo_time(
     clock[0] += page_cache.VERSION_MEMO_SECONDS + 0.01
     assert state(client.get("/")) == "miss"
     assert state(client.get("/")) == "hit"
+
+
+def test_a_new_display_name_shows_on_cached_comments_at_once_but_a_log_in_drops_nothing(
+    client, db, citizen
+):
+    post = make_post()
+    _db.session.add(
+        Comment(post_id=post.id, author_id=citizen.id, body="ชื่อเดิมของฉัน", status="approved")
+    )
+    citizen.display_name = "ชื่อเดิม"
+    _db.session.commit()
+    client.get("/news/hello")
+    assert state(client.get("/news/hello")) == "hit"
+    citizen.last_login_at = services.utcnow()  # what a log-in writes: the pages stay
+    _db.session.commit()
+    assert state(client.get("/news/hello")) == "hit"
+    citizen.display_name = "ชื่อใหม่"
+    _db.session.commit()
+    page = client.get("/news/hello")
+    assert state(page) == "miss" and "ชื่อใหม่" in page.get_data(as_text=True)
