@@ -218,7 +218,7 @@ def _clean(image: Image.Image) -> Image.Image:
 
 
 #: References to stored images anywhere in a text (a post's Markdown may show one too).
-_REFERENCE = re.compile(r"/media/([0-9a-f]{32}\.(?:jpg|png))")
+_REFERENCE = re.compile(f"{re.escape(URL_PREFIX)}({NAME.pattern})")
 
 
 def _images_in_use() -> set[str]:

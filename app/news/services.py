@@ -35,7 +35,7 @@ POST_FIELDS = ("slug", "title_th", "title_en", "published_at", "image_path", "im
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 IMAGE_PATTERN = re.compile(
     r"^(?:/static/(?:[A-Za-z0-9_-]+/)*[A-Za-z0-9_-]+\.(?:png|jpe?g|gif|svg|webp)"
-    r"|/media/[0-9a-f]{32}\.(?:jpg|png))$"  # uploads (app/media.py)
+    f"|{re.escape(media.URL_PREFIX)}{media.NAME.pattern})$"  # or an upload (app/media.py)
 )
 TAG_MAX = 50
 TAGS_PER_POST = 10

@@ -18,6 +18,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -111,43 +112,11 @@ def cluster(tmp_path_factory):
     flask("db", "upgrade")
     flask("seed-demo", "--phase", "voting")
     citizens = _make_citizens(env["DATABASE_URL"], 50)
-    ports = [_free_port(), _free_port()]
-    procs, logs = [], []
-    gunicorn = str(Path(sys.executable).parent / "gunicorn")
-    for port in ports:
-        log = (tmp / f"gunicorn-{port}.log").open("wb")
-        logs.append(log)
-        procs.append(
-            subprocess.Popen(
-                [
-                    gunicorn,
-                    "--config",
-                    "gunicorn.conf.py",
-                    "--bind",
-                    f"127.0.0.1:{port}",
-                    "wsgi:app",
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        )
-    urls = [f"http://127.0.0.1:{port}" for port in ports]
     try:
-        for url in urls:
-            deadline = time.monotonic() + 30
-            while not _answers(url + "/healthz"):
-                assert time.monotonic() < deadline, f"{url} did not start"
-                time.sleep(0.2)
-        yield {"urls": urls, "citizens": citizens, "db": env["DATABASE_URL"], "tmp": tmp}
+        with ExitStack() as servers:
+            urls = [servers.enter_context(gunicorn(env, tmp))[1] for _ in range(2)]
+            yield {"urls": urls, "citizens": citizens, "db": env["DATABASE_URL"], "tmp": tmp}
     finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=30)
-        for log in logs:
-            log.close()
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
@@ -156,8 +125,46 @@ def cluster(tmp_path_factory):
 def _answers(url: str) -> bool:
     try:
         return Browser().get(url)[0] == 200
-    except urllib.error.URLError:
+    except OSError:  # refused, reset, or timed out while the server starts
         return False
+
+
+@contextmanager
+def gunicorn(env: dict, tmp: Path, workers: int = 2):
+    """One gunicorn instance of the site on a free loopback port, started the way `make run`
+    starts it; yields (process, base URL, log path) once /healthz answers."""
+    port = _free_port()
+    log_path = tmp / f"gunicorn-{port}.log"
+    log = log_path.open("wb")
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while not _answers(url + "/healthz"):
+            assert proc.poll() is None, log_path.read_text()
+            assert time.monotonic() < deadline, f"{url} did not start"
+            time.sleep(0.2)
+        yield proc, url, log_path
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=60)
+        log.close()
 
 
 def _make_citizens(database_url: str, count: int) -> list[str]:

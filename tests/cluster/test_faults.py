@@ -32,11 +32,11 @@ import sqlalchemy as sa
 from tests.cluster.test_cluster import (
     ROOT,
     Browser,
-    _answers,
     _finalist_ids,
     _free_port,
     _log_in,
     _make_citizens,
+    gunicorn,
 )
 
 BASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -95,42 +95,6 @@ def database(tmp: Path, own_database: bool = False):
             else:
                 connection.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
         admin.dispose()
-
-
-@contextmanager
-def gunicorn(env: dict, tmp: Path, workers: int = 2):
-    port = _free_port()
-    log_path = tmp / f"gunicorn-{port}.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--config",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while not _answers(url + "/healthz"):
-            assert proc.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, f"{url} did not start"
-            time.sleep(0.2)
-        yield proc, url, log_path
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=60)
-        log.close()
 
 
 def _get(browser: Browser, url: str) -> int:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -348,9 +350,6 @@ def test_saving_a_post_with_an_image_takes_the_write_lock_first(app, client, db,
 
 
 def test_prune_deletes_only_old_images_nothing_uses(app, client, db, staff):
-    import os
-    import time
-
     assert upload(client, picture(size=(60, 60))).status_code == 302
     [used] = stored(app)
     folder = used.parent
@@ -383,9 +382,6 @@ def test_prune_deletes_only_old_images_nothing_uses(app, client, db, staff):
 
 
 def test_an_image_uploaded_again_is_made_young_so_prune_keeps_it(app, client, db, staff):
-    import os
-    import time
-
     data = picture(size=(60, 60))
     assert upload(client, data, image_path="", slug="first").status_code == 302
     [path] = stored(app)
@@ -396,9 +392,6 @@ def test_an_image_uploaded_again_is_made_young_so_prune_keeps_it(app, client, db
 
 
 def test_prune_keeps_an_image_a_post_shows_in_its_text(app, client, db, staff):
-    import os
-    import time
-
     assert upload(client, picture(size=(60, 60))).status_code == 302
     [path] = stored(app)
     # A second post shows the picture in its Markdown only; the first post drops its image.
@@ -431,9 +424,6 @@ def test_a_post_cannot_be_saved_with_an_upload_that_is_gone(app, client, db, sta
 
 
 def test_saving_a_post_makes_its_image_young_again(app, client, db, staff):
-    import os
-    import time
-
     assert upload(client, picture(size=(60, 60))).status_code == 302
     [path] = stored(app)
     post = db.session.scalar(sa.select(Post))
