@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, abort, request
+from flask_login import current_user
 
 WEAK_KEYS = {"", "dev", "development", "secret", "changeme", "change-me", "test", "password"}
 MIN_KEY_LENGTH = 32
@@ -119,7 +120,22 @@ def _set_headers(response):
     return response
 
 
+def _no_store_when_private(response):
+    """Nothing a logged-in person is shown, and nothing under /admin, is kept by a browser or
+    a proxy (a shared computer's back button, a proxy cache). Files marked public (static
+    assets, news images) are the same for everyone and keep their own caching."""
+    if request.path == "/admin" or request.path.startswith("/admin/"):
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if request.endpoint == "static" or response.cache_control.public:
+        return response
+    if current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def init_app(app: Flask) -> None:
     # Registered before the extensions, so it runs ahead of CSRF's own check.
     app.before_request(_reject_bad_text)
     app.after_request(_set_headers)
+    app.after_request(_no_store_when_private)

@@ -30,6 +30,7 @@ from app.accounts.forms import (
     ResetRequestForm,
 )
 from app.accounts.models import User
+from app.accounts.sessions import end_session, revoke_sessions, start_session
 from app.extensions import db, limiter, login_manager
 from app.i18n import current_language
 from app.mail import send_mail
@@ -152,7 +153,7 @@ def login():
         result = svc.authenticate(form.email.data, form.password.data)
         db.session.commit()
         if result.outcome is svc.LoginOutcome.OK:
-            login_user(result.user, remember=form.remember.data)
+            start_session(result.user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=result.user.display_name), "success")
             return redirect(next_url or url_for("main.home"))
         status = 400
@@ -177,7 +178,11 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
-        logout_user()
+        if current_user.is_authenticated:
+            # Every copy of this session and of the remember-me cookie ends (all devices).
+            revoke_sessions(current_user._get_current_object())
+            db.session.commit()
+        end_session()
         flash(_("You have logged out."), "info")
     return redirect(url_for("main.home"))
 
