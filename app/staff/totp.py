@@ -134,9 +134,22 @@ def _check_code(factor: StaffTotp, code: str, now: datetime) -> bool:
     current = totp.timecode(now)
     for step in (current - 1, current, current + 1):
         if step > factor.last_step and hmac.compare_digest(totp.generate_otp(step), code):
-            factor.last_step = step
-            return True
+            return _spend_step(factor, step)
     return False
+
+
+def _spend_step(factor: StaffTotp, step: int) -> bool:
+    """Mark ``step`` used, only if no other request got there first. The update is
+    conditional, so of parallel requests with one code exactly one changes the row: on
+    PostgreSQL the others wait for its lock, then find the condition false."""
+    spent = db.session.execute(
+        sa.update(StaffTotp)
+        .where(StaffTotp.user_id == factor.user_id, StaffTotp.last_step < step)
+        .values(last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(factor, ["last_step"])
+    return spent.rowcount == 1
 
 
 def _hash_recovery(code: str, key: bytes | None = None) -> str:
