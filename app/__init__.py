@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     security.configure_secret_key(app)
+    security.refuse_per_process_rate_limits(app)
     configure_logging(app)
     from app import media
 
@@ -76,6 +77,9 @@ def register_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    from app import ratelimits  # before the limiter: its sqlite:// storage and default URI
+
+    ratelimits.init_app(app)
     limiter.init_app(app)
     mail.init_app(app)
     cache.init_app(app)

@@ -59,11 +59,12 @@ def from_environment() -> dict:
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@egov.example.go.th"),
-        # Rate limits (Flask-Limiter syntax); storage is per process unless Redis is set.
+        # Rate limits (Flask-Limiter syntax), counted where every worker sees them: Redis when
+        # set, else (None) a SQLite file in the instance folder (app/ratelimits.py).
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
-        # Redis unreachable: limits are kept per process until it answers (Flask-Limiter checks
-        # it again by itself); a storage error never turns a page into a 500.
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or redis_url or None,
+        # Storage unreachable: limits are kept per process until it answers (Flask-Limiter
+        # checks it again by itself); a storage error never turns a page into a 500.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}

@@ -50,6 +50,22 @@ def _refuse_cheap_password_hashing() -> None:
         )
 
 
+class PerProcessRateLimitError(RuntimeError):
+    """Raised at start-up in production when rate limits would be counted per process."""
+
+
+def refuse_per_process_rate_limits(app: Flask) -> None:
+    """In production, refuse memory:// rate-limit storage: each gunicorn worker would count
+    on its own, so every limit would be as many times looser as there are workers."""
+    uri = app.config.get("RATELIMIT_STORAGE_URI") or ""
+    if app.config.get("APP_ENV") == "production" and uri.partition("://")[0] == "memory":
+        raise PerProcessRateLimitError(
+            "APP_ENV=production refuses RATELIMIT_STORAGE_URI=memory:// (each worker would "
+            "count on its own): leave it unset for the shared instance/ratelimits.sqlite3, or "
+            "set REDIS_URL when several machines serve."
+        )
+
+
 def key_is_weak(key: str | bytes | None) -> bool:
     if not key:
         return True

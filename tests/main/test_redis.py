@@ -14,7 +14,8 @@ def test_redis_url_selects_redis_storage(monkeypatch):
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
     assert from_environment()["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"
     monkeypatch.delenv("REDIS_URL")
-    assert from_environment()["RATELIMIT_STORAGE_URI"] == "memory://"
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    assert from_environment()["RATELIMIT_STORAGE_URI"] is None  # the shared file: app/ratelimits.py
 
 
 def test_login_limit_holds_across_two_instances(app_config, redis_url, tmp_path, monkeypatch):
