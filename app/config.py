@@ -83,6 +83,8 @@ def from_environment() -> dict:
         "RATELIMIT_COMMENT": os.environ.get("RATELIMIT_COMMENT", "30 per hour"),
         "RATELIMIT_TRACKBACK": os.environ.get("RATELIMIT_TRACKBACK", "10 per hour"),
         "RATELIMIT_TWO_FACTOR": os.environ.get("RATELIMIT_TWO_FACTOR", "10 per 15 minutes"),
+        # Per mailbox (canonical address), every mail the site sends (app/mail.py).
+        "MAIL_PER_RECIPIENT_LIMIT": os.environ.get("MAIL_PER_RECIPIENT_LIMIT", "5 per hour"),
         # Sign-up bots: a person needs at least this long to fill the form.
         "REGISTER_MIN_SECONDS": _int("REGISTER_MIN_SECONDS", 3),
         # Moderators and admins need a TOTP code (set up once) before /admin opens.

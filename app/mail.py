@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import smtplib
 import uuid
 from datetime import UTC, datetime
@@ -11,6 +13,9 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_mailman import EmailMessage
 from flask_mailman.backends.base import BaseEmailBackend
+from limits import parse
+
+from app.extensions import limiter
 
 BACKENDS = {
     "file": "app.mail.OutboxEmailBackend",
@@ -44,12 +49,53 @@ def backend_name(configured: str) -> str:
     return BACKENDS.get(configured, configured)
 
 
+def recipient_key(address: str) -> str:
+    """Who a mail goes to, for counting: a keyed hash of the canonical address (every spelling
+    of one mailbox is one recipient; the store and the logs never see the address)."""
+    # Imported here: importing app.accounts loads its views, which import this module.
+    from app.accounts.identity import person_key
+
+    secret = current_app.config["SECRET_KEY"]
+    try:
+        return person_key(address, secret, purpose="mail-recipient")
+    except ValueError:  # not an address canonical_email accepts: count the raw form
+        raw = address.strip().casefold().encode("utf-8")
+        return hmac.new(secret.encode("utf-8"), raw, hashlib.sha256).hexdigest()
+
+
+def recipient_allowed(to: str, template: str) -> bool:
+    """Count one mail to ``to``; False when that mailbox is over ``MAIL_PER_RECIPIENT_LIMIT``.
+
+    Every mail the site sends passes here, so a form that mails someone (sign-up, new link,
+    reset, feedback) cannot be used to flood a mailbox. Counted in the rate limiter's storage,
+    which every worker shares; off when ``RATELIMIT_ENABLED`` is off."""
+    if not limiter.enabled or not current_app.config.get("RATELIMIT_ENABLED", True):
+        return True
+    limit = parse(current_app.config["MAIL_PER_RECIPIENT_LIMIT"])
+    key = recipient_key(to)
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    try:
+        allowed = limiter.limiter.hit(limit, prefix, "mail-recipient", key)
+    except Exception:  # the store is down: better a mail too many than a lost reset link
+        current_app.logger.warning("mail limit store unavailable; %s mail sent uncounted", template)
+        return True
+    if not allowed:
+        current_app.logger.warning(
+            "%s mail not sent: recipient %s over the limit of %s", template, key[:12], limit
+        )
+    return allowed
+
+
 def send_mail(to: str, template: str, lang: str, **context) -> bool:
     """Render ``mail/<template>.txt`` in ``lang`` (first line is the subject) and send it.
 
     A mail server that is down must not undo what the request saved: the failure is logged
-    and False returned, so the caller commits first and the person can ask again.
+    and False returned, so the caller commits first and the person can ask again. A mailbox
+    that already got ``MAIL_PER_RECIPIENT_LIMIT`` mails gets none (False too); the caller
+    answers the same either way, so nobody learns the limit was reached.
     """
+    if not recipient_allowed(to, template):
+        return False
     with force_locale(lang):
         text = render_template(f"mail/{template}.txt", lang=lang, **context)
     subject, _, body = text.strip().partition("\n")

@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from app.accounts.names import NAME_HAS_LINK, has_link
 from app.accounts.services import DISPLAY_NAME_MAX, PASSWORD_MAX_LENGTH, password_problems
 from app.forms import REQUIRED
 from app.forms import strip_whitespace as _strip
@@ -31,6 +32,11 @@ def email_field(label=None):
     )
 
 
+def _no_link(form, field) -> None:
+    if has_link(field.data or ""):
+        raise ValidationError(NAME_HAS_LINK)
+
+
 def display_name_field():
     return StringField(
         _l("Display name"),
@@ -43,6 +49,7 @@ def display_name_field():
                 max=DISPLAY_NAME_MAX,
                 message=_l("Use between %(min)d and %(max)d characters."),
             ),
+            _no_link,
         ],
         render_kw={"autocomplete": "nickname"},
     )
