@@ -6,18 +6,31 @@ later fails at once with "database is locked" when another writer got in between
 snapshot cannot be upgraded), whatever the busy timeout. So every request that may write
 (POST, PUT, PATCH, DELETE) begins its transactions IMMEDIATE, and ``begin_write()`` does the
 same for a GET that writes. PostgreSQL needs none of this: unique keys and row locks decide.
+
+A GET that forgets ``begin_write()`` fails only when another writer commits at the wrong
+moment (seen: verification links answering 503 while others signed up), so a watch on every
+SQLite statement catches the pattern itself: a write after a read in a transaction that does
+not hold the lock. Under TESTING it raises, so any such GET fails its own tests; otherwise it
+logs a warning naming the statement.
 """
 
 from __future__ import annotations
 
+import logging
 from contextvars import ContextVar
 
 import sqlalchemy as sa
-from flask import Flask, g, request
+from flask import Flask, current_app, g, has_request_context, request
 
 from app.extensions import db
 
 _begin_immediate: ContextVar[bool] = ContextVar("begin_immediate", default=False)
+log = logging.getLogger(__name__)
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class UnlockedWrite(RuntimeError):
+    """A request wrote after reading in a transaction that did not take SQLite's write lock."""
 
 
 def _sqlite_on_connect(dbapi_connection, connection_record) -> None:
@@ -35,6 +48,24 @@ def _sqlite_on_begin(connection) -> None:
     immediate = _begin_immediate.get()
     connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
     connection.info["immediate"] = immediate
+    connection.info["has_read"] = False
+
+
+def _sqlite_watch_writes(connection, cursor, statement, parameters, context, executemany) -> None:
+    info = connection.info
+    if info.get("immediate", True):
+        return
+    verb = statement.lstrip()[:7].upper()
+    if verb.startswith(("SELECT", "WITH")):
+        info["has_read"] = True
+    elif verb.startswith(_WRITES) and info.get("has_read") and _dispatching_a_read():
+        message = (
+            f"{request.method} {request.path} wrote after reading without SQLite's write lock "
+            "(call app.database.begin_write() before the reads): " + statement[:80]
+        )
+        if current_app.config.get("TESTING"):
+            raise UnlockedWrite(message)
+        log.warning(message)
 
 
 def begin_write() -> None:
@@ -56,9 +87,16 @@ def begin_write() -> None:
 _WRITING_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def _dispatching_a_read() -> bool:
+    # Set by the hook below, so a test's own test_request_context() is not watched.
+    return has_request_context() and g.get("watch_unlocked_writes", False)
+
+
 def _writing_request_begins_immediate() -> None:
     if request.method in _WRITING_METHODS:
         g.begin_immediate_token = _begin_immediate.set(True)
+    else:
+        g.watch_unlocked_writes = True
 
 
 def _end_of_request(exc) -> None:
@@ -74,6 +112,7 @@ def init_app(app: Flask) -> None:
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_on_connect)
             sa.event.listen(engine, "begin", _sqlite_on_begin)
+            sa.event.listen(engine, "before_cursor_execute", _sqlite_watch_writes)
             # First of all hooks: any of them may read the database (the user, for one), and
             # a writing request's transaction must begin IMMEDIATE from its very first read.
             app.before_request_funcs.setdefault(None, []).insert(

@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from zxcvbn import zxcvbn
 
 from app.accounts.models import LoginFailure, Role, User
+from app.database import begin_write
 from app.extensions import db
 from app.models import utcnow
 
@@ -146,10 +147,16 @@ def _serializer(purpose: TokenPurpose) -> URLSafeTimedSerializer:
 
 
 def _fingerprint(user: User, purpose: TokenPurpose) -> str:
-    # A reset link dies once the password changes; a verify link once the address changes.
-    if purpose is TokenPurpose.RESET_PASSWORD:
-        return user.password_hash[-16:]
-    return user.email
+    """A short keyed hash of what the link depends on: a reset link dies once the password
+    changes, a verify link once the address changes. Keyed and cut short because a token's
+    payload is only signed, not hidden: it must show neither the address nor the hash."""
+    import hashlib
+    import hmac
+
+    material = user.password_hash if purpose is TokenPurpose.RESET_PASSWORD else user.email
+    key = str(current_app.config["SECRET_KEY"]).encode()
+    message = f"{purpose}:{material}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 
 def make_token(user: User, purpose: TokenPurpose) -> str:
@@ -181,6 +188,9 @@ def read_token(token: str, purpose: TokenPurpose) -> User | TokenError:
 
 
 def verify_email(token: str) -> User | TokenError:
+    """Mark the address verified. A GET that writes: on SQLite it takes the write lock before
+    reading the account, or a sign-up committed meanwhile would make the write fail."""
+    begin_write()
     result = read_token(token, TokenPurpose.VERIFY_EMAIL)
     if isinstance(result, User) and result.email_verified_at is None:
         result.email_verified_at = utcnow()

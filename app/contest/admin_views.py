@@ -27,6 +27,7 @@ from app.audit import services as audit
 from app.contest import services as svc
 from app.contest.forms import EmptyForm, FinalistForm, ReviewForm, ScheduleForm, SettingsForm
 from app.contest.models import Entry, EntryStatus, Finalist
+from app.database import begin_write
 from app.extensions import db
 from app.i18n import BANGKOK
 from app.models import utcnow
@@ -208,6 +209,7 @@ def bulk_review():
 @bp.route("/entries.csv")
 @admin_required
 def entries_csv():
+    begin_write()  # a GET that writes (the audit entry): SQLite's lock before the reads
     campaign, empty = _campaign_or_empty()
     if empty:
         return empty

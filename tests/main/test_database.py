@@ -40,3 +40,56 @@ def test_log_in_survives_a_commit_by_another_worker_meanwhile(
             thread.join(timeout=15)
     assert finished == [True]  # the other writer waited its turn and then succeeded
     other.dispose()
+
+
+def _another_worker_commits_meanwhile(app):
+    """A function that, called in the middle of a request, has another connection commit a
+    write (a registration elsewhere) and returns a check that it finished."""
+    other = sa.create_engine(app.config["SQLALCHEMY_DATABASE_URI"], connect_args={"timeout": 10})
+    finished: list[bool] = []
+    workers: list[threading.Thread] = []
+
+    def write():
+        with other.begin() as connection:
+            connection.execute(sa.text("CREATE TABLE IF NOT EXISTS other_worker (n INTEGER)"))
+            connection.execute(sa.text("INSERT INTO other_worker VALUES (1)"))
+        finished.append(True)
+
+    def meanwhile():
+        worker = threading.Thread(target=write)
+        workers.append(worker)
+        worker.start()
+        worker.join(timeout=0.5)
+
+    def done() -> bool:
+        for worker in workers:
+            worker.join(timeout=15)
+        other.dispose()
+        return finished == [True] * len(workers)
+
+    return meanwhile, done
+
+
+def test_verification_link_survives_a_sign_up_by_another_worker_meanwhile(
+    app, client, db, monkeypatch
+):
+    """The live defect: GET /verify/<token> read the account, another worker committed a
+    sign-up, and the verification's write then failed at once with "database is locked" (503)."""
+    from tests.factories import UserFactory
+
+    user = UserFactory()
+    token = accounts.make_token(user, accounts.TokenPurpose.VERIFY_EMAIL)
+    meanwhile, done = _another_worker_commits_meanwhile(app)
+    real_read = accounts.read_token
+
+    def read_then_someone_writes(*args, **kwargs):
+        result = real_read(*args, **kwargs)
+        meanwhile()
+        return result
+
+    monkeypatch.setattr(accounts, "read_token", read_then_someone_writes)
+    response = client.get(f"/verify/{token}")
+    assert response.status_code == 302, response.status_code
+    assert done()
+    db.session.refresh(user)
+    assert user.email_verified_at is not None
