@@ -25,13 +25,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.accounts.identity import voter_key
 from app.accounts.models import User
 from app.audit import services as audit
+from app.audit.models import AuditEntry
 from app.contest.models import Campaign, DrawPool, Entry, EntryStatus, Finalist, ResultsVisibility
 from app.contest.services import Phase, phase
 from app.database import begin_write
 from app.extensions import db
 from app.i18n import BANGKOK, BE_OFFSET
 from app.models import utcnow
-from app.voting.draw import compute_draw, mask_name
+from app.voting.draw import FORMULA_CODES, FORMULA_TAGS, compute_draw, mask_name, pool_tag
 from app.voting.models import PrizeDraw, ResultSnapshot, Vote, VoteTally
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -427,18 +428,33 @@ def run_draw(campaign: Campaign, seed: str, actor: User) -> PrizeDraw:
     return _draw(campaign, draw, seed, actor)
 
 
+def _draw_keys() -> list[bytes]:
+    """Keys a draw tag may be made with: SECRET_KEY first, then SECRET_KEY_FALLBACKS."""
+    config = current_app.config
+    keys = [config["SECRET_KEY"], *(config.get("SECRET_KEY_FALLBACKS") or [])]
+    return [key.encode() if isinstance(key, str) else key for key in keys if key]
+
+
+def draw_formula(draw: PrizeDraw) -> int:
+    """Which published formula a finished draw used (its pool's shape says it: no migration)."""
+    pool = draw.pool or []
+    return FORMULA_CODES if pool and "code" in pool[0] else FORMULA_TAGS
+
+
 def _draw(campaign: Campaign, draw: PrizeDraw, seed: str, actor: User) -> PrizeDraw:
     pool = draw_pool(campaign, draw.pool_kind, draw.excluded_codes or [])
     if not pool:
         raise DrawError(_l("The draw pool is empty: nobody can win."))
-    result = compute_draw(seed, [member.code for member in pool])
-    by_code = {member.code: member for member in pool}
+    key = _draw_keys()[0]
+    by_tag = {pool_tag(member.code, key): member for member in pool}
+    result = compute_draw(seed, list(by_tag))
+    winner = by_tag[result.winner_code]
     draw.seed = seed
     draw.drawn_at = utcnow()
     draw.digest = result.digest
-    draw.pool = [{"code": code, "name": mask_name(by_code[code].name)} for code in result.codes]
-    draw.winner_code = result.winner_code
-    draw.winner_masked_name = mask_name(by_code[result.winner_code].name)
+    draw.pool = [{"tag": tag, "name": mask_name(by_tag[tag].name)} for tag in result.codes]
+    draw.winner_code = winner.code  # kept for the ministry, which contacts the winner
+    draw.winner_masked_name = mask_name(winner.name)
     audit.record(
         "draw.run",
         "prize_draw",
@@ -487,6 +503,59 @@ def redraw(campaign: Campaign, reason: str, actor: User) -> PrizeDraw:
 
 
 @dataclass
+class PublicDraw:
+    """A draw as /results shows it: each person by a draw tag (formula 2) or, for draws made
+    before tags, by the reference code that was published then."""
+
+    draw: PrizeDraw
+    formula: int
+    members: list[tuple[str, str]]  # (tag or code, masked name), sorted as drawn
+    winner: str | None
+    excluded: list[str]
+    mine: set[str]  # the viewer's own labels in this pool (only the viewer sees them)
+
+
+def public_draws(campaign: Campaign, viewer: User | None = None) -> list[PublicDraw]:
+    """Every draw of the campaign for the public page; ``viewer`` (logged in) finds their own
+    tags marked, so a voter can find themselves without a code that gives their vote away."""
+    own = _own_codes(campaign, viewer) if viewer is not None else []
+    records = []
+    for draw in draws(campaign):
+        formula = draw_formula(draw)
+        members = [(m.get("code") or m.get("tag"), m["name"]) for m in draw.pool or []]
+        labels = {label for label, _ in members}
+
+        def label(code: str, formula=formula, labels=labels) -> str:
+            if formula == FORMULA_CODES:
+                return code
+            tags = [pool_tag(code, key) for key in _draw_keys()]
+            return next((tag for tag in tags if tag in labels), tags[0])
+
+        records.append(
+            PublicDraw(
+                draw=draw,
+                formula=formula,
+                members=members,
+                winner=label(draw.winner_code) if draw.winner_code else None,
+                excluded=[label(code) for code in draw.excluded_codes or []],
+                mine={label(code) for code in own} & labels,
+            )
+        )
+    return records
+
+
+def _own_codes(campaign: Campaign, user: User) -> list[str]:
+    """The reference codes of the person's votes and entries in the campaign."""
+    votes = sa.select(Vote.reference_code).where(
+        Vote.campaign_id == campaign.id, Vote.user_id == user.id
+    )
+    entries = sa.select(Entry.reference_code).where(
+        Entry.campaign_id == campaign.id, Entry.user_id == user.id
+    )
+    return list(db.session.scalars(votes.union_all(entries)))
+
+
+@dataclass
 class Verification:
     attempt: int
     ok: bool
@@ -494,29 +563,59 @@ class Verification:
 
 
 def verify_draws(campaign: Campaign) -> list[Verification]:
-    """Recompute every finished draw from the database as it is now."""
+    """Recompute every finished draw from the database as it is now, and hold its stored
+    seed, hash and winner against the recomputation and against the audit record of the
+    draw (each of them altered alone is a mismatch)."""
     checks = []
     for draw in draws(campaign):
         if draw.seed is None:
             continue
-        problems = []
-        pool = draw_pool(campaign, draw.pool_kind, draw.excluded_codes or [])
-        codes = [member.code for member in pool]
-        published = [member["code"] for member in draw.pool or []]
-        if codes != published:
-            problems.append(
-                f"pool differs: database has {len(codes)} codes, record has {len(published)}"
-            )
-        if codes:
-            result = compute_draw(draw.seed, codes)
-            if result.digest != draw.digest:
-                problems.append("hash differs")
-            if result.winner_code != draw.winner_code:
-                problems.append(f"winner differs: {result.winner_code} != {draw.winner_code}")
-        else:
-            problems.append("pool is empty")
+        codes = [m.code for m in draw_pool(campaign, draw.pool_kind, draw.excluded_codes or [])]
+        problems = _recompute(draw, codes) if codes else ["pool is empty"]
+        problems += _against_audit(draw)
         checks.append(Verification(draw.attempt, not problems, problems))
     return checks
+
+
+def _recompute(draw: PrizeDraw, codes: list[str]) -> list[str]:
+    """Problems found by redoing the draw with the stored seed over the pool of today."""
+    problems = []
+    published = [member.get("code") or member.get("tag") for member in draw.pool or []]
+    if draw_formula(draw) == FORMULA_CODES:
+        code_of = {code: code for code in codes}
+    else:  # the key that made the published tags (SECRET_KEY may have moved on since)
+        keys = _draw_keys()
+        tagged = [{pool_tag(code, key): code for code in codes} for key in keys]
+        code_of = next((t for t in tagged if sorted(t) == sorted(published)), tagged[0])
+    if sorted(code_of) != published:
+        problems.append(
+            f"pool differs: database has {len(code_of)} members, record has {len(published)}"
+        )
+    result = compute_draw(draw.seed, list(code_of))
+    if result.digest != draw.digest:
+        problems.append("hash differs: the stored seed and pool do not give the stored hash")
+    if code_of[result.winner_code] != draw.winner_code:
+        problems.append(f"winner differs: {code_of[result.winner_code]} != {draw.winner_code}")
+    return problems
+
+
+def _against_audit(draw: PrizeDraw) -> list[str]:
+    """The audit log wrote down the seed, hash and winner when the draw ran: a row changed
+    consistently afterwards (seed, hash and winner together) still shows here."""
+    entry = db.session.scalar(
+        sa.select(AuditEntry)
+        .where(AuditEntry.action == "draw.run", AuditEntry.object_id == str(draw.id))
+        .order_by(AuditEntry.id)
+        .limit(1)
+    )
+    if entry is None or not entry.after:
+        return ["no audit record of this draw"]
+    stored = {"seed": draw.seed, "digest": draw.digest, "winner": draw.winner_code}
+    return [
+        f"{field} differs from the audit record"
+        for field, value in stored.items()
+        if entry.after.get(field) != value
+    ]
 
 
 # --- fraud view -------------------------------------------------------------------------------

@@ -120,7 +120,8 @@ def results():
     campaign = current_campaign()
     now = utcnow()
     shown = svc.public_results(campaign, now) if campaign else None
-    draws = svc.draws(campaign) if campaign and shown and shown.published else []
+    viewer = current_user if current_user.is_authenticated else None
+    draws = svc.public_draws(campaign, viewer) if campaign and shown and shown.published else []
     return render_template(
         "voting/results.html",
         campaign=campaign,

@@ -11,8 +11,9 @@ import sqlalchemy as sa
 from app.audit.models import AuditEntry
 from app.contest.models import Entry
 from app.voting import services as svc
-from app.voting.draw import compute_draw
+from app.voting.draw import compute_draw, pool_tag
 from app.voting.models import PrizeDraw, Vote, VoteTally
+from tests.conftest import TEST_SECRET
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import login, post_form
 from tests.voting.conftest import make_voting_campaign, move_to
@@ -202,11 +203,15 @@ def test_prize_draw_from_entrants_is_public_and_verifiable(client, db, runner):
             )
         )
     )
-    expected = compute_draw("123456", codes)
-    assert draw.winner_code == expected.winner_code and draw.digest == expected.digest
-    assert [member["code"] for member in draw.pool] == codes
+    # The pool is published as draw tags, and the draw runs over the sorted tags.
+    tags = {pool_tag(code, TEST_SECRET.encode()): code for code in codes}
+    expected = compute_draw("123456", list(tags))
+    assert draw.winner_code == tags[expected.winner_code] and draw.digest == expected.digest
+    assert [member["tag"] for member in draw.pool] == sorted(tags)
     public = client.get("/results?lang=en").get_data(as_text=True)
     assert expected.digest in public and "123456" in public
+    assert expected.winner_code in public and all(tag in public for tag in tags)
+    assert not any(code in public for code in codes)  # no reference code is published
     assert "สมชาย ใจดี" not in public  # names are masked
     result = runner.invoke(args=["draw", "verify"])
     assert result.exit_code == 0 and "OK" in result.output
@@ -245,12 +250,15 @@ def test_redraw_excludes_the_previous_winner_and_is_audited(client, db):
     assert response.status_code == 302
     second = db.session.scalar(sa.select(PrizeDraw).where(PrizeDraw.attempt == 2))
     assert second.winner_code != first.winner_code
-    assert first.winner_code not in [m["code"] for m in second.pool]
+    first_tag = pool_tag(first.winner_code, TEST_SECRET.encode())
+    assert first_tag in [m["tag"] for m in first.pool]
+    assert first_tag not in [m["tag"] for m in second.pool]
     assert second.excluded_codes == [first.winner_code]
     actions = set(db.session.scalars(sa.select(AuditEntry.action)))
     assert {"draw.announce_source", "draw.run", "draw.redraw"} <= actions
     html = client.get("/results?lang=en").get_data(as_text=True)
     assert "Why this draw was repeated" in html
+    assert f"excluded: {first_tag}" in html and first.winner_code not in html
 
 
 def test_void_a_vote(client, db, outbox):
