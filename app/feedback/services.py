@@ -7,6 +7,7 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app.accounts.identity import canonical_email
 from app.accounts.models import User
 from app.audit import services as audit
 from app.extensions import db
@@ -175,17 +176,51 @@ def ensure_default_topics() -> int:
     return len(DEFAULT_TOPICS)
 
 
-def forget_person(user: User) -> None:
-    """Account deletion: unlink the person's messages and drop the address they answered to."""
-    db.session.execute(
-        sa.update(Feedback)
-        .where(Feedback.user_id == user.id)
-        .values(user_id=None, reply_email=None)
+def _canonical(address: str | None) -> str | None:
+    if not address:
+        return None
+    try:
+        return canonical_email(address)
+    except ValueError:  # stored before today's address rules: compared as it is
+        return address.strip().casefold()
+
+
+def messages_of(user: User) -> list[Feedback]:
+    """The person's messages: those sent while logged in, and, once their address is
+    verified, those sent without logging in from the same mailbox (any spelling of it)."""
+    rows = list(
+        db.session.scalars(
+            sa.select(Feedback).where(Feedback.user_id == user.id).order_by(Feedback.id)
+        )
     )
+    if not user.is_verified:  # the address is not proven theirs: its messages are not either
+        return rows
+    mine = _canonical(user.email)
+    # Addresses are compared in canonical form, which SQL cannot compute: read the anonymous
+    # messages' addresses (ids and addresses only, in batches), then load the matches.
+    anonymous = db.session.execute(
+        sa.select(Feedback.id, Feedback.reply_email)
+        .where(Feedback.user_id.is_(None), Feedback.reply_email.is_not(None))
+        .execution_options(yield_per=1000)
+    )
+    matched = [fid for fid, address in anonymous if _canonical(address) == mine]
+    if matched:
+        rows += db.session.scalars(
+            sa.select(Feedback).where(Feedback.id.in_(matched)).order_by(Feedback.id)
+        )
+    return rows
+
+
+def forget_person(user: User) -> None:
+    """Account deletion: the person's messages are erased, those sent while logged in and
+    those sent from their (verified) address without logging in. Nothing of them is public
+    and nothing else depends on them."""
+    for feedback in messages_of(user):
+        db.session.delete(feedback)
+    db.session.flush()
 
 
 def export_feedback(user: User) -> dict:
-    rows = db.session.scalars(sa.select(Feedback).where(Feedback.user_id == user.id))
     return {
         "feedback": [
             {
@@ -194,7 +229,9 @@ def export_feedback(user: User) -> dict:
                 "status": f.status,
                 "answer": f.answer,
                 "sent_at": f.created_at.isoformat(),
+                "sent_logged_in": f.user_id == user.id,
+                "reply_email": f.reply_email,
             }
-            for f in rows
+            for f in messages_of(user)
         ]
     }

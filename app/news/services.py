@@ -659,7 +659,24 @@ def approved_trackbacks(post: Post) -> list[Trackback]:
 
 
 def anonymise_comments(sender, user, **extra) -> None:
-    """An account is being deleted: its comments stay, shown as by a deleted account."""
+    """An account is being deleted: its published comments stay, shown as by a deleted
+    account; the ones never published (pending, hidden, spam) are erased: deleted, or blanked
+    when others replied to them (deleting would take their replies along)."""
+    reply = aliased(Comment)
+    replied = sa.select(reply.id).where(reply.parent_id == Comment.id).exists()
+    unpublished = sa.and_(Comment.author_id == user.id, Comment.status != Status.APPROVED)
+    # "fetch": loaded copies of these rows are updated or dropped from the session too.
+    db.session.execute(
+        sa.update(Comment)
+        .where(unpublished, replied)
+        .values(body="")
+        .execution_options(synchronize_session="fetch")
+    )
+    db.session.execute(
+        sa.delete(Comment)
+        .where(unpublished, ~replied)
+        .execution_options(synchronize_session="fetch")
+    )
     db.session.execute(
         sa.update(Comment)
         .where(Comment.author_id == user.id)
