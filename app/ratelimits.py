@@ -92,7 +92,7 @@ class SQLiteStorage(Storage):
         os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
         connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None)
         connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=NORMAL")  # a power cut may lose a second of counts
+        connection.execute("PRAGMA synchronous=NORMAL")  # a power cut may lose the last counts only
         connection.executescript(_SCHEMA)
         return connection
 
