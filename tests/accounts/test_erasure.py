@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from app.feedback.models import Feedback, FeedbackTopic
 from app.feedback.services import ensure_default_topics
 from app.news.models import Comment, Status
+from tests.conftest import both_databases
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import csrf_token, login, post_form
 from tests.news.conftest import BROWSER, make_post
@@ -57,6 +58,7 @@ def _bodies(db) -> list[str]:
     return list(db.session.scalars(sa.select(Comment.body).order_by(Comment.id)))
 
 
+@both_databases
 def test_a_comment_held_for_moderation_is_erased_with_the_account(client, db, citizen):
     post = make_post()
     login(client, citizen.email, PASSWORD)
@@ -71,6 +73,7 @@ def test_a_comment_held_for_moderation_is_erased_with_the_account(client, db, ci
     assert db.session.scalar(sa.select(Comment.author_id)) is None
 
 
+@both_databases
 def test_hidden_and_spam_comments_are_erased_and_others_replies_kept(client, db, citizen):
     post = make_post()
     other = UserFactory(verified=True)
@@ -108,6 +111,7 @@ def test_feedback_sent_while_logged_in_is_erased_with_the_account(client, db, to
     assert db.session.scalars(sa.select(Feedback.message)).all() == []
 
 
+@both_databases
 def test_anonymous_feedback_from_the_same_mailbox_is_downloaded_and_erased(app, db, topic, citizen):
     visitor, other = app.test_client(), app.test_client()
     # Sent without logging in, from a spelling of the citizen's own address.
