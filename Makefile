@@ -34,8 +34,9 @@ seed: migrate
 	$(BIN)/flask seed-demo --if-empty
 
 ## Serve the site on http://127.0.0.1:$(PORT) (SQLite in instance/, demo content on first run).
+## Links in mails and feeds point at this address (SITE_URL), never at a Host header.
 run: translations seed
-	$(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
+	SITE_URL=http://127.0.0.1:$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
 ## Install the dev tools, then lint and run the whole suite.
 test: install-dev translations

@@ -3,6 +3,8 @@
 import multiprocessing
 import os
 
+from gunicorn.glogging import Logger
+
 bind = f"127.0.0.1:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
@@ -18,6 +20,21 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+
+
+class RedactingLogger(Logger):
+    """gunicorn's logger, with verification and reset tokens (and feedback codes) taken out of
+    the request line before it is written (app/logging.py)."""
+
+    def setup(self, cfg):
+        super().setup(cfg)
+        from app.logging import RedactSecrets
+
+        for log in (self.access_log, self.error_log):
+            log.addFilter(RedactSecrets())
+
+
+logger_class = RedactingLogger
 # We do not use gunicorn's control socket; without this, two instances on one machine clash.
 control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

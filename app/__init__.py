@@ -15,7 +15,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     """Build the app: configuration, extensions, blueprints, error handlers, CLI, logging."""
     instance_path = os.environ.get("INSTANCE_PATH") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    from app.instance import private_dir, private_sqlite_file
+
+    private_dir(app.instance_path)  # 0700: secret key, database, mail outbox, cache
     from app.errors import DatabaseInt
 
     app.url_map.converters["int"] = DatabaseInt  # before any route is added
@@ -28,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         db_file = Path(app.instance_path) / "mascot.sqlite3"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{db_file}"
+    private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     app.config.setdefault("MAIL_FILE_PATH", str(Path(app.instance_path) / "mail"))
     from app.mail import backend_name
 
@@ -39,6 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         hops = app.config["PROXY_HOPS"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     security.configure_secret_key(app)
+    from app import urls
+
+    urls.check_site_settings(app)
     security.refuse_per_process_rate_limits(app)
     configure_logging(app)
     from app import media
@@ -115,11 +121,12 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_helpers(app: Flask) -> None:
-    from app import assets
+    from app import assets, urls
     from app.i18n import init_app
 
     init_app(app)
     assets.init_app(app)
+    urls.init_app(app)
 
 
 def register_commands(app: Flask) -> None:

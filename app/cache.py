@@ -47,6 +47,7 @@ from flask_caching import Cache
 from flask_login import current_user
 
 from app.i18n import current_language
+from app.instance import private_dir
 
 log = logging.getLogger(__name__)
 
@@ -91,6 +92,8 @@ def init_app(app: Flask) -> None:
     else:
         config.setdefault("CACHE_TYPE", "FileSystemCache")
         config.setdefault("CACHE_DIR", f"{app.instance_path}/cache")
+        if config["CACHE_TYPE"] == "FileSystemCache":
+            private_dir(config["CACHE_DIR"])  # its files are 0600 (cachelib's default mode)
         config.setdefault("CACHE_THRESHOLD", 2000)
     config.setdefault("CACHE_KEY_PREFIX", f"{config.get('REDIS_KEY_PREFIX', 'mascot')}:page:")
     config.setdefault("CACHE_DEFAULT_TIMEOUT", config["PAGE_CACHE_SECONDS"])
@@ -190,15 +193,15 @@ def page_key(args: Iterable[str] = ()) -> str | None:
     """The key of this request's page, or None when the query makes it uncacheable (an
     argument the view does not read, or an odd value: random queries cannot fill the store).
 
-    The host is part of the key: pages carry absolute links built from it, so a forged Host
-    header can only ever reach the cached copy of that forged host."""
+    The Host header is not part of the key: absolute links come from SITE_URL (app/urls.py),
+    so a page is the same whatever host was asked for, and forged hosts cannot fill the store."""
     known = set(args)
     if any(name not in known for name in request.args):
         return None
     values = tuple(request.args.get(name, "") for name in sorted(known))
     if not all(_PLAIN_VALUE.fullmatch(value) for value in values):
         return None
-    raw = repr((_version(), current_language(), request.host_url, request.path, values))
+    raw = repr((_version(), current_language(), request.scheme, request.path, values))
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

@@ -41,6 +41,10 @@ def from_environment() -> dict:
         "MAX_FORM_MEMORY_SIZE": _int("MAX_FORM_MEMORY_SIZE", 500 * 1024),
         "UPLOAD_MAX_BYTES": _int("UPLOAD_MAX_BYTES", 8 * 1024 * 1024),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # The site's public address: every absolute link (mails, feeds, sitemap, Open Graph)
+        # is built from it, never from the request's Host. Production must set it.
+        "SITE_URL": os.environ.get("SITE_URL")
+        or (None if production else f"http://127.0.0.1:{os.environ.get('PORT') or 8000}"),
         # Host names the site answers to (comma-separated); any other Host header gets a 400.
         "TRUSTED_HOSTS": [h.strip() for h in os.environ.get("TRUSTED_HOSTS", "").split(",")]
         if os.environ.get("TRUSTED_HOSTS")

@@ -16,6 +16,7 @@ from flask_mailman.backends.base import BaseEmailBackend
 from limits import parse
 
 from app.extensions import limiter
+from app.instance import private_dir, write_private
 
 BACKENDS = {
     "file": "app.mail.OutboxEmailBackend",
@@ -34,12 +35,12 @@ class OutboxEmailBackend(BaseEmailBackend):
         self.directory = Path(file_path or current_app.config["MAIL_FILE_PATH"])
 
     def send_messages(self, email_messages) -> int:
-        self.directory.mkdir(parents=True, exist_ok=True)
+        private_dir(self.directory)  # the outbox holds live reset links: 0700, files 0600
         sent = 0
         for message in email_messages:
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
             path = self.directory / f"{stamp}-{uuid.uuid4().hex[:8]}.eml"
-            path.write_bytes(message.message().as_bytes())
+            write_private(path, message.message().as_bytes())
             sent += 1
         return sent
 

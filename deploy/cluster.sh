@@ -10,6 +10,9 @@ count=${1:-2}
 : "${REDIS_URL:?set REDIS_URL to the shared Redis}"
 : "${SECRET_KEY:?set SECRET_KEY: every instance must sign sessions with the same key}"
 export DATABASE_URL REDIS_URL SECRET_KEY PROXY_HOPS=1
+# Links in mails and feeds name nginx's address, not an instance's; nginx closes other hosts.
+export SITE_URL=${SITE_URL:-http://127.0.0.1:8080}
+server_name=${SERVER_NAME:-127.0.0.1 localhost}
 export WEB_CONCURRENCY=${WEB_CONCURRENCY:-2}
 
 command -v nginx >/dev/null || { echo "install nginx: apt-get install -y nginx-light" >&2; exit 1; }
@@ -29,7 +32,7 @@ for n in $(seq 1 "$count"); do
   servers+="    server 127.0.0.1:$port max_fails=3 fail_timeout=5s;\n"
 done
 
-site=$(sed -e "s|@ROOT@|$root|" deploy/nginx/mascot.conf |
+site=$(sed -e "s|@ROOT@|$root|" -e "s|@SERVER_NAME@|$server_name|" deploy/nginx/mascot.conf |
   awk -v servers="$servers" '/^upstream/ {print; printf "%s", servers; skip=1; next}
        skip && /server 127/ {next} {skip=0; print}')
 mkdir -p "$run_dir/logs"

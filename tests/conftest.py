@@ -71,6 +71,7 @@ def app_config(database, tmp_path) -> dict:
         "REGISTER_MIN_SECONDS": 0,
         "STAFF_SECOND_FACTOR": False,  # tests/staff switch it on; e2e servers keep it on
         "SERVER_NAME": "localhost",
+        "SITE_URL": "http://localhost",
     }
 
 

@@ -34,6 +34,7 @@ from app.accounts.sessions import end_session, revoke_sessions, start_session
 from app.extensions import db, limiter, login_manager
 from app.i18n import current_language
 from app.mail import send_mail
+from app.urls import absolute_url
 
 
 @login_manager.user_loader
@@ -67,7 +68,7 @@ def _send_verification(user: User) -> None:
         "verify_email",
         user.locale,
         user=user,
-        link=url_for("accounts.verify", token=token, _external=True),
+        link=absolute_url("accounts.verify", token=token),
     )
 
 
@@ -79,8 +80,8 @@ def _send_already_registered(email: str) -> None:
             "already_registered",
             existing.locale,
             user=existing,
-            login_link=url_for("accounts.login", _external=True),
-            reset_link=url_for("accounts.reset_request", _external=True),
+            login_link=absolute_url("accounts.login"),
+            reset_link=absolute_url("accounts.reset_request"),
         )
 
 
@@ -200,7 +201,7 @@ def reset_request():
                 "reset_password",
                 user.locale,
                 user=user,
-                link=url_for("accounts.reset_password", token=token, _external=True),
+                link=absolute_url("accounts.reset_password", token=token),
             )
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/reset_request.html", form=form), _form_status(form)

@@ -14,6 +14,7 @@ from app.feedback import services as svc
 from app.feedback.forms import AnswerForm, TopicForm
 from app.feedback.models import Feedback, FeedbackTopic
 from app.mail import send_mail
+from app.urls import absolute_url
 
 add_menu_item("admin.feedback_inbox", _l("Opinions and suggestions"))
 add_menu_item("admin.feedback_topics", _l("Feedback topics"), admin_only=True)
@@ -59,7 +60,7 @@ def feedback_answer(feedback_id: int):
         return redirect(url_for("admin.feedback_item", feedback_id=feedback_id))
     db.session.commit()
     if feedback.reply_email:
-        link = url_for("feedback.status", code=feedback.code, _external=True)
+        link = absolute_url("feedback.status", code=feedback.code)
         send_mail(
             feedback.reply_email, "feedback_answered", feedback.locale, feedback=feedback, link=link
         )

@@ -11,6 +11,7 @@ from app.feedback import services as svc
 from app.feedback.forms import FeedbackForm, TrackForm
 from app.i18n import current_language
 from app.mail import send_mail
+from app.urls import absolute_url
 
 
 def _limit() -> str:
@@ -43,7 +44,7 @@ def send():
             error = refused.message
         else:
             db.session.commit()
-            link = url_for("feedback.status", code=feedback.code, _external=True)
+            link = absolute_url("feedback.status", code=feedback.code)
             send_mail(
                 feedback.reply_email,
                 "feedback_received",

@@ -28,6 +28,7 @@ from app.i18n import current_language, format_number
 from app.news import bp, counter, services, text
 from app.news.forms import CommentForm, EmptyForm
 from app.news.models import Comment, Post, Status
+from app.urls import absolute_url
 
 PAGE_SIZE = 10
 SEARCH_PAGE_SIZE = 10
@@ -93,8 +94,8 @@ def _render_post(post: Post, form: CommentForm | None, status: int = 200, views:
             threads=services.comment_tree(comments),
             related=services.related_posts(post),
             trackbacks=services.approved_trackbacks(post),
-            post_url=url_for("news.post", slug=post.slug, _external=True),
-            trackback_url=url_for("news.trackback", slug=post.slug, _external=True),
+            post_url=absolute_url("news.post", slug=post.slug),
+            trackback_url=absolute_url("news.trackback", slug=post.slug),
         ),
         status,
     )
@@ -284,16 +285,16 @@ def feed():
         return element
 
     sub(root, "title", f"{_('News')} | {site}")
-    sub(root, "id", url_for("news.index", _external=True))
-    sub(root, "link", rel="alternate", type="text/html", href=url_for("news.index", _external=True))
-    sub(root, "link", rel="self", type="application/atom+xml", href=request.base_url)
+    sub(root, "id", absolute_url("news.index"))
+    sub(root, "link", rel="alternate", type="text/html", href=absolute_url("news.index"))
+    sub(root, "link", rel="self", type="application/atom+xml", href=absolute_url("news.feed"))
     updated = max((p.updated_at for p in posts), default=None)
     sub(root, "updated", (updated or services.utcnow()).isoformat())
     author = sub(root, "author")
     sub(author, "name", site)
     for post in posts:
         entry = sub(root, "entry")
-        href = url_for("news.post", slug=post.slug, _external=True)
+        href = absolute_url("news.post", slug=post.slug)
         sub(entry, "title", post.text("title", lang))
         sub(entry, "id", href)
         sub(entry, "link", rel="alternate", type="text/html", href=href)
@@ -342,12 +343,12 @@ def sitemap_xml():
 
     for endpoint, values in SITEMAP_ENDPOINTS:
         if endpoint in current_app.view_functions:
-            add(url_for(endpoint, _external=True, **values))
+            add(absolute_url(endpoint, **values))
     rows = db.session.execute(
         sa.select(Post.slug, Post.updated_at).where(services.published_filter())
     )
     for slug, updated in rows:
-        add(url_for("news.post", slug=slug, _external=True), updated)
+        add(absolute_url("news.post", slug=slug), updated)
     xml = ET.tostring(root, encoding="unicode")
     return Response(
         '<?xml version="1.0" encoding="utf-8"?>\n' + xml,
@@ -362,7 +363,7 @@ def robots_txt():
         "Allow: /",
         "Disallow: /admin",
         "Disallow: /account",
-        f"Sitemap: {url_for('news.sitemap_xml', _external=True)}",
+        f"Sitemap: {absolute_url('news.sitemap_xml')}",
         "",
     ]
     return Response("\n".join(lines), content_type="text/plain; charset=utf-8")

@@ -56,6 +56,8 @@ def test_production_with_strong_key_sets_secure_cookies(monkeypatch, tmp_path, p
     _fresh_env(monkeypatch, tmp_path)
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 20 + "a-long-random-enough-value-0123456789")
+    monkeypatch.setenv("SITE_URL", "https://mascot.egov.example")
+    monkeypatch.setenv("TRUSTED_HOSTS", "mascot.egov.example")
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
