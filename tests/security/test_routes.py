@@ -87,7 +87,9 @@ def test_cookies_are_httponly_and_lax_and_secure_over_https(
 
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "inst"))
     monkeypatch.setenv("APP_ENV", "production")
-    production = create_app({**app_config, "APP_ENV": "production", "TRUSTED_HOSTS": ["localhost"]})
+    # Production refuses per-process rate limits: the shared SQLite store (None) instead.
+    settings = {"APP_ENV": "production", "TRUSTED_HOSTS": ["localhost"]}
+    production = create_app({**app_config, **settings, "RATELIMIT_STORAGE_URI": None})
     with production.app_context():
         db.create_all()
         user = UserFactory(verified=True)
