@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, render_template
+from flask.globals import request_ctx
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
+from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
 from app.extensions import db, login_manager
@@ -48,6 +49,18 @@ MESSAGES = {
         ),
     ),
 }
+#: Any other HTTP error keeps its own status and gets these words (the code is shown beside).
+GENERIC_CLIENT_ERROR = (
+    _l("This request cannot be answered"),
+    _l(
+        "The site cannot answer the request as it was sent. Please go back, use the links and "
+        "buttons on the site, and try again."
+    ),
+)
+GENERIC_SERVER_ERROR = MESSAGES[500]
+#: Headers an HTTP error carries that the page must keep (Allow on a 405, Content-Range on a
+#: 416, Retry-After on a 429 or 503, WWW-Authenticate on a 401).
+KEPT_HEADERS = ("Allow", "Content-Range", "Retry-After", "WWW-Authenticate")
 #: Seconds a client is asked to wait when the database cannot be reached.
 RETRY_AFTER = 30
 BAD_TEXT = _l(
@@ -68,8 +81,20 @@ class DatabaseInt(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def messages_for(status: int) -> tuple:
+    """The (title, message) shown for an HTTP error status."""
+    if status in MESSAGES:
+        return MESSAGES[status]
+    return GENERIC_CLIENT_ERROR if status < 500 else GENERIC_SERVER_ERROR
+
+
 def render_error(status: int, title=None, message=None):
-    default_title, default_message = MESSAGES.get(status, MESSAGES[500])
+    default_title, default_message = messages_for(status)
+    if request_ctx and request_ctx.url_adapter is None:
+        # The Host header could not be read (a 64-character label, a host outside
+        # TRUSTED_HOSTS): no URL can be built, so the page frame cannot be drawn.
+        text = f"{status} {title or default_title}\n\n{message or default_message}\n"
+        return text, status, {"Content-Type": "text/plain; charset=utf-8"}
     return (
         render_template(
             "errors/error.html",
@@ -78,6 +103,7 @@ def render_error(status: int, title=None, message=None):
             message=message or default_message,
         ),
         status,
+        {},
     )
 
 
@@ -86,15 +112,9 @@ def handle_http_exception(error: HTTPException):
         return error
     if error.code == 400 and error.description == "bad-text":
         return render_error(400, message=BAD_TEXT)
-    response = render_error(error.code if error.code in MESSAGES else 500)
-    if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
-        return (*response, {"Allow": ", ".join(error.valid_methods)})
-    return response
-
-
-def handle_untrusted_host(error: SecurityError):
-    """A Host header not in TRUSTED_HOSTS: no URL can be built for it, so no page frame."""
-    return "400 Bad Request: unknown host\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+    body, status, headers = render_error(error.code)
+    kept = {name: value for name, value in error.get_headers() if name in KEPT_HEADERS}
+    return body, status, {**headers, **kept}
 
 
 def handle_csrf_error(error: CSRFError):
@@ -152,7 +172,8 @@ def handle_database_unavailable(error: Exception):
     # The page frame must not need the database: show it as to a visitor who is not logged in.
     g._login_user = login_manager.anonymous_user()
     try:
-        body, _status = render_error(503)
+        body, _status, page_headers = render_error(503)
+        headers.update(page_headers)
     except sa.exc.SQLAlchemyError:
         db.session.remove()
         title, message = MESSAGES[503]
@@ -168,7 +189,6 @@ def handle_server_error(error: Exception):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
-    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_server_error)
     app.register_error_handler(OverflowError, handle_out_of_range)
