@@ -140,6 +140,7 @@ def running_server(tmp: Path) -> Iterator[LiveServer]:
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     server.url = url
+    env["SITE_URL"] = url  # links in mails name this server, as `make run` names its own
     stdout_log = tmp / "server-stdout.log"
     stderr_log = tmp / "server-stderr.log"
     with stdout_log.open("wb") as out, stderr_log.open("wb") as err:
