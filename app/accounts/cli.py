@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 
 import click
-from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 
 from app.accounts import services as svc
+from app.accounts.identity import AddressError, deliverable_email
 from app.audit import services as audit
 from app.extensions import db
 
@@ -20,8 +20,8 @@ from app.extensions import db
 def create_admin(email: str, password_stdin: bool, display_name: str | None) -> None:
     """Create an admin account for EMAIL, or make an existing account an admin."""
     try:
-        validate_email(email, check_deliverability=False)
-    except EmailNotValidError as error:
+        deliverable_email(email)
+    except AddressError as error:
         raise click.BadParameter(str(error), param_hint="EMAIL") from error
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")

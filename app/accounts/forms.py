@@ -11,12 +11,23 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
 
+from app.accounts.identity import ADDRESS_INVALID as EMAIL_INVALID
+from app.accounts.identity import AddressError, deliverable_email
 from app.accounts.names import NAME_HAS_LINK, has_link
 from app.accounts.services import DISPLAY_NAME_MAX, PASSWORD_MAX_LENGTH, password_problems
 from app.forms import REQUIRED
 from app.forms import strip_whitespace as _strip
 
-EMAIL_INVALID = _l("Please enter a valid e-mail address, such as name@example.com.")
+
+def deliverable_address(form, field) -> None:
+    """An address mail can be delivered to, in one canonical spelling (accounts/identity.py):
+    a local part that is not ASCII after NFKC is refused with words that say so."""
+    if not field.data:
+        return
+    try:
+        deliverable_email(field.data)
+    except AddressError as error:
+        raise ValidationError(error.message) from None
 
 
 def email_field(label=None):
@@ -27,6 +38,7 @@ def email_field(label=None):
             DataRequired(message=REQUIRED),
             Length(max=254, message=_l("An e-mail address has at most 254 characters.")),
             Email(message=EMAIL_INVALID, check_deliverability=False),
+            deliverable_address,
         ],
         render_kw={"autocomplete": "email", "inputmode": "email"},
     )

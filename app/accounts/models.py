@@ -7,8 +7,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from app.accounts.identity import canonical_email
 from app.extensions import db
 from app.models import TimestampMixin, utcnow
 
@@ -26,8 +27,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Stored lower-cased and stripped, so the unique key also catches case variants.
+    # Stored as mail will be delivered (app/accounts/identity.py: deliverable_email).
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    # Every spelling of one mailbox has one canonical form: one account per mailbox. NULL only
+    # for an account that migration 0009 found sharing a mailbox with an earlier one.
+    email_canonical: Mapped[str | None] = mapped_column(sa.String(254), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(80))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16), default=Role.CITIZEN.value)
@@ -39,6 +43,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     # Bumped when the password changes, so every other session and remember cookie ends.
     session_version: Mapped[int] = mapped_column(default=1)
+
+    @validates("email")
+    def _canonical_follows_email(self, key: str, address: str) -> str:
+        self.email_canonical = canonical_email(address)
+        return address
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"

@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from zxcvbn import zxcvbn
 
+from app.accounts.identity import AddressError, canonical_email, deliverable_email
 from app.accounts.models import LoginFailure, Role, User
 from app.database import begin_write
 from app.extensions import db
@@ -49,11 +50,6 @@ PASSWORD_MIN_LENGTH = 10
 PASSWORD_MAX_LENGTH = 128
 PASSWORD_MIN_SCORE = 3  # zxcvbn: 0 (guessable) .. 4 (very unguessable)
 DISPLAY_NAME_MAX = 80
-
-
-def normalise_email(email: str) -> str:
-    """The form an address is stored and looked up in: trimmed and lower-cased."""
-    return email.strip().lower()
 
 
 def hash_password(password: str) -> str:
@@ -101,7 +97,19 @@ def password_problems(password: str, user_inputs: list[str] | None = None) -> li
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    """The account of this mailbox, whichever way the address is spelled.
+
+    The exact address first: an account that migration 0009 found sharing a mailbox with an
+    earlier one has no canonical form of its own, and still logs in with its own spelling."""
+    try:
+        address = deliverable_email(email)
+    except AddressError:
+        return None
+    user = db.session.scalar(sa.select(User).where(User.email == address))
+    if user is None:
+        canonical = canonical_email(address)
+        user = db.session.scalar(sa.select(User).where(User.email_canonical == canonical))
+    return user
 
 
 @dataclass
@@ -114,9 +122,10 @@ def register_user(display_name: str, email: str, password: str, locale: str) -> 
     """Create a citizen account; an address already registered makes none (and says so by mail)."""
     existing = find_user_by_email(email)
     if existing is not None:
+        hash_password(password)  # the same time as a new account: no probing by the clock
         return Registration(user=None, already_registered=True)
     user = User(
-        email=normalise_email(email),
+        email=deliverable_email(email),
         display_name=display_name.strip(),
         password_hash=hash_password(password),
         role=Role.CITIZEN.value,
@@ -320,7 +329,7 @@ def create_or_promote_admin(email: str, password: str, display_name: str | None 
     user = find_user_by_email(email)
     if user is None:
         user = User(
-            email=normalise_email(email),
+            email=deliverable_email(email),
             display_name=display_name or email.split("@", 1)[0],
             password_hash=hash_password(password),
             consent_version=current_app.config["PRIVACY_NOTICE_VERSION"],

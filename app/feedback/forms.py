@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.accounts.forms import EMAIL_INVALID
+from app.accounts.forms import EMAIL_INVALID, deliverable_address
 from app.feedback.models import ANSWER_MAX, MESSAGE_MAX, MESSAGE_MIN
 from app.forms import REQUIRED
 from app.forms import strip_whitespace as _strip
@@ -41,6 +41,7 @@ class FeedbackForm(FlaskForm):
             Optional(),
             Length(max=254, message=_l("An e-mail address has at most 254 characters.")),
             Email(message=EMAIL_INVALID, check_deliverability=False),
+            deliverable_address,
         ],
         render_kw={"autocomplete": "email", "inputmode": "email", "type": "email"},
     )

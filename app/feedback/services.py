@@ -7,7 +7,7 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from app.accounts.identity import canonical_email
+from app.accounts.identity import canonical_email, deliverable_email
 from app.accounts.models import User
 from app.audit import services as audit
 from app.extensions import db
@@ -56,7 +56,7 @@ def send_feedback(
         code=new_code(),
         topic_id=topic.id,
         message=message.strip(),
-        reply_email=reply_email.strip().lower(),
+        reply_email=deliverable_email(reply_email),
         user_id=user_id,
         locale=locale,
     )

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from app.accounts.models import User
 from app.audit import services as audit
+from app.database import begin_write
 from app.extensions import db
 from app.models import utcnow
 from app.staff.models import RecoveryCode, SecretUnreadable, StaffTotp, signing_keys
@@ -100,6 +101,7 @@ def setup_secret(factor: StaffTotp) -> str:
     try:
         return factor.secret
     except SecretUnreadable:
+        begin_write()  # this runs on a GET: SQLite's write lock before the row is read again
         factor.set_secret(pyotp.random_base32())
         db.session.commit()
         return factor.secret

@@ -132,6 +132,7 @@ def votes():
         per_hour=svc.votes_per_hour(campaign),
         clusters=svc.shared_client_clusters(campaign),
         fresh=svc.fresh_account_votes(campaign),
+        shared=svc.shared_mailbox_votes(campaign),
         new_account_minutes=svc.NEW_ACCOUNT_MINUTES,
         form=ReasonForm(),
     )

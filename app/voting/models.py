@@ -40,6 +40,11 @@ class Vote(db.Model):
     client_key: Mapped[str | None] = mapped_column(sa.String(64))
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str | None] = mapped_column(sa.Text)
+    # The earlier vote of the same mailbox, when migration 0009's canonical addresses found
+    # two accounts of one person that had both voted: listed in the vote checks for staff.
+    shares_mailbox_with_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("vote.id", ondelete="SET NULL")
+    )
 
     finalist: Mapped[Finalist] = relationship()
 

@@ -93,6 +93,13 @@ def vote_of(campaign: Campaign, user: User) -> Vote | None:
     )
 
 
+def cast_by(vote: Vote, user: User) -> bool:
+    """Whether this account cast the vote. The one-vote key is the mailbox's, so another
+    account of the same mailbox (or one registered again after a deletion) meets the vote
+    too; only the account that cast it sees its choice, time and reference code."""
+    return vote.user_id is not None and vote.user_id == user.id
+
+
 def voting_open(campaign: Campaign | None, now: datetime | None = None) -> bool:
     return campaign is not None and phase(campaign, now or utcnow()) is Phase.VOTING
 
@@ -680,6 +687,21 @@ def shared_client_clusters(
             .having(count >= minimum)
             .order_by(count.desc())
             .limit(limit)
+        )
+    ]
+
+
+def shared_mailbox_votes(campaign: Campaign) -> list[tuple[Vote, Vote]]:
+    """Votes not voided that share a mailbox with an earlier vote (found by migration 0009),
+    each with that earlier vote: for a staff decision."""
+    earlier = sa.orm.aliased(Vote)
+    return [
+        (vote, first)
+        for vote, first in db.session.execute(
+            sa.select(Vote, earlier)
+            .join(earlier, earlier.id == Vote.shares_mailbox_with_id)
+            .where(Vote.campaign_id == campaign.id, Vote.voided_at.is_(None))
+            .order_by(Vote.id)
         )
     ]
 

@@ -27,7 +27,8 @@ def _closed_page(campaign, status: int = 409):
 
 
 def _already_voted_page(vote, status: int = 409):
-    return render_template("voting/already_voted.html", vote=vote), status
+    own = svc.cast_by(vote, current_user)
+    return render_template("voting/already_voted.html", vote=vote if own else None, own=own), status
 
 
 def _ballot_form(campaign, finalists):
@@ -111,6 +112,8 @@ def receipt():
     vote = svc.vote_of(campaign, current_user) if campaign else None
     if vote is None:
         return redirect(url_for("voting.ballot"))
+    if not svc.cast_by(vote, current_user):
+        return _already_voted_page(vote, status=200)
     return render_template("voting/receipt.html", campaign=campaign, vote=vote)
 
 
