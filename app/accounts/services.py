@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -231,17 +232,31 @@ def recent_failures(user: User, now: datetime | None = None) -> int:
     )
 
 
-def authenticate(email: str, password: str) -> LoginResult:
-    """Check a log-in; after too many failures for one account, refuse even a right password."""
+def authenticate(
+    email: str, password: str, known_device: Callable[[int], bool] = lambda user_id: False
+) -> LoginResult:
+    """Check a log-in without leaking and without locking the owner out.
+
+    After ``LOGIN_MAX_FAILURES`` failures within ``LOGIN_FAILURE_WINDOW``, an account opens
+    only from a device that logged in to it before (``known_device``), or once its password
+    is reset by e-mail: guesses from anywhere else are refused, the owner's own browser is
+    not. Every outcome costs one argon2 computation, and the view words unknown address,
+    wrong password and throttled account alike, so neither the clock nor the page tells an
+    attacker which it was.
+    """
     user = find_user_by_email(email)
     if user is None:
-        _hasher.hash(password)  # spend the same time as a real check: no account probing
+        _hasher.hash(password)  # the same work as a real check
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
-    if recent_failures(user) >= current_app.config["LOGIN_MAX_FAILURES"]:
-        return LoginResult(LoginOutcome.LOCKED)
+    throttled = recent_failures(user) >= current_app.config[
+        "LOGIN_MAX_FAILURES"
+    ] and not known_device(user.id)
     if not check_password(user, password):
-        db.session.add(LoginFailure(user_id=user.id))
+        if not throttled:
+            db.session.add(LoginFailure(user_id=user.id))
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+    if throttled:
+        return LoginResult(LoginOutcome.LOCKED)
     if user.disabled:
         return LoginResult(LoginOutcome.DISABLED)
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.user_id == user.id))

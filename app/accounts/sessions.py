@@ -8,8 +8,9 @@ every session and remember cookie made before it stops working, on every device.
 
 from __future__ import annotations
 
-from flask import current_app, g, session
+from flask import after_this_request, current_app, g, request, session
 from flask_login import login_user, logout_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.accounts.models import User
 from app.extensions import db
@@ -44,3 +45,50 @@ def end_session() -> None:
     ``revoke_sessions`` was committed, no copy of the old cookies opens the account."""
     session.clear()
     logout_user()  # after the clear: it leaves the order to delete the remember-me cookie
+
+
+# --- devices that logged in before --------------------------------------------------------
+
+#: A signed cookie listing the accounts that logged in from this browser: an account being
+#: guessed at stays open to them (services.authenticate). It holds account ids only.
+DEVICE_COOKIE = "known_device"
+DEVICE_MAX_AGE = 180 * 24 * 3600
+DEVICE_MAX_ACCOUNTS = 5
+
+
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="mascot:known-device")
+
+
+def _device_accounts() -> list[int]:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw:
+        return []
+    try:
+        ids = _device_serializer().loads(raw, max_age=DEVICE_MAX_AGE)
+    except BadSignature:
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
+
+
+def device_knows(user_id: int) -> bool:
+    """Whether this browser logged in to the account before (a cookie only we can sign)."""
+    return user_id in _device_accounts()
+
+
+def remember_device(user_id: int) -> None:
+    """Mark this browser as one the account logged in from (set on the response)."""
+    ids = [user_id] + [i for i in _device_accounts() if i != user_id]
+    value = _device_serializer().dumps(ids[:DEVICE_MAX_ACCOUNTS])
+
+    @after_this_request
+    def _set(response):
+        response.set_cookie(
+            DEVICE_COOKIE,
+            value,
+            max_age=DEVICE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+        )
+        return response

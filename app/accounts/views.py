@@ -30,7 +30,13 @@ from app.accounts.forms import (
     ResetRequestForm,
 )
 from app.accounts.models import User
-from app.accounts.sessions import end_session, revoke_sessions, start_session
+from app.accounts.sessions import (
+    device_knows,
+    end_session,
+    remember_device,
+    revoke_sessions,
+    start_session,
+)
 from app.extensions import db, limiter, login_manager
 from app.i18n import current_language
 from app.mail import send_mail
@@ -151,25 +157,24 @@ def login():
     error = None
     status = 200
     if form.validate_on_submit():
-        result = svc.authenticate(form.email.data, form.password.data)
+        result = svc.authenticate(form.email.data, form.password.data, device_knows)
         db.session.commit()
         if result.outcome is svc.LoginOutcome.OK:
             start_session(result.user, remember=form.remember.data)
+            remember_device(result.user.id)
             flash(_("Welcome, %(name)s.", name=result.user.display_name), "success")
             return redirect(next_url or url_for("main.home"))
         status = 400
-        if result.outcome is svc.LoginOutcome.LOCKED:
-            status = 429
-            error = _(
-                "This account has had too many failed log-in attempts. For your safety, "
-                "please wait 15 minutes, or reset your password by e-mail."
-            )
-        elif result.outcome is svc.LoginOutcome.DISABLED:
+        if result.outcome is svc.LoginOutcome.DISABLED:
             error = _(
                 "This account has been disabled. Please contact us if you think this is a mistake."
             )
-        else:
-            error = _("The e-mail or password is not correct.")
+        else:  # an unknown address, a wrong password and a guarded account read alike
+            error = _(
+                "The e-mail or password is not correct. After several wrong tries, an "
+                "account opens for 15 minutes only on a device that logged in to it before, "
+                "or after its password is reset by e-mail."
+            )
     if form.errors:
         status = 400
     return render_template("accounts/login.html", form=form, error=error, next=next_url), status
