@@ -93,3 +93,46 @@ def test_verification_link_survives_a_sign_up_by_another_worker_meanwhile(
     assert done()
     db.session.refresh(user)
     assert user.email_verified_at is not None
+
+
+def test_verification_links_during_a_burst_of_sign_ups_never_answer_503(app, db):
+    """Three people signing up while others open their verification links (the live report:
+    503 "database is locked" for the links whenever someone else was signing up)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.accounts.models import User
+    from tests.factories import UserFactory
+    from tests.helpers import post_form
+
+    app.config["RATELIMIT_REGISTER"] = "1000 per hour"  # one test address signs up them all
+    waiting = [UserFactory() for _ in range(24)]
+    links = [
+        f"/verify/{accounts.make_token(user, accounts.TokenPurpose.VERIFY_EMAIL)}"
+        for user in waiting
+    ]
+    db.session.commit()
+
+    def sign_up(n: int) -> list[int]:
+        client = app.test_client()
+        data = {
+            "display_name": f"ผู้สมัคร {n}",
+            "email": f"burst{n}@example.com",
+            "password": "ทดลอง correct horse battery 42",
+            "consent": "y",
+        }
+        return [post_form(client, "/register", data).status_code]
+
+    def open_links(part: list[str]) -> list[int]:
+        client = app.test_client()
+        return [client.get(link).status_code for link in part]
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        sign_ups = [pool.submit(sign_up, n) for n in range(18)]
+        opened = [pool.submit(open_links, links[i::3]) for i in range(3)]
+        statuses = [s for f in sign_ups + opened for s in f.result()]
+    assert 503 not in statuses and 500 not in statuses, statuses
+    assert statuses.count(302) == len(statuses), sorted(set(statuses))
+    verified = db.session.scalar(
+        sa.select(sa.func.count()).select_from(User).where(User.email_verified_at.is_not(None))
+    )
+    assert verified == len(waiting)
