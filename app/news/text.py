@@ -13,6 +13,10 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+# The hold rule counts links exactly as linkify() shows them.
+from app.links import count_links as count_links
+from app.links import find_links
+
 # Raw HTML in Markdown is shown as text ("html": False); nh3 then keeps only what is listed.
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     "table"
@@ -75,32 +79,19 @@ def summarise(safe_html: str, limit: int = 280) -> str:
 
 # --- Comments: plain text, links made clickable -------------------------------------------
 
-URL_PATTERN = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
-_TRAILING = ".,;:!?)]}’”"
-
-
-def count_links(text: str) -> int:
-    return len(URL_PATTERN.findall(text))
-
 
 def linkify(text: str) -> Markup:
-    """Escape everything, then wrap http(s) URLs in links; line breaks become <br>."""
+    """Escape everything, then wrap links (http(s) URLs, ``www.`` and bare hosts such as
+    ``example.co.th``, as :func:`app.links.find_links` finds them) in ``rel="nofollow ugc"``
+    links; line breaks become <br>."""
     parts: list[str] = []
     position = 0
-    for match in URL_PATTERN.finditer(text):
-        url = match.group(0)
-        trail = ""
-        while url and url[-1] in _TRAILING:
-            trail = url[-1] + trail
-            url = url[:-1]
-        parts.append(str(escape(text[position : match.start()])))
-        if len(url) > len("https://"):
-            shown = url if len(url) <= 60 else url[:57] + "…"
-            parts.append(f'<a href="{escape(url)}" rel="nofollow ugc noopener">{escape(shown)}</a>')
-        else:
-            parts.append(str(escape(url)))
-        parts.append(str(escape(trail)))
-        position = match.end()
+    for start, end, href in find_links(text):
+        url = text[start:end]
+        parts.append(str(escape(text[position:start])))
+        shown = url if len(url) <= 60 else url[:57] + "…"
+        parts.append(f'<a href="{escape(href)}" rel="nofollow ugc noopener">{escape(shown)}</a>')
+        position = end
     parts.append(str(escape(text[position:])))
     joined = "".join(parts).replace("\r\n", "\n").replace("\r", "\n")
     return Markup(joined.replace("\n", "<br>\n"))  # noqa: S704  (built from escaped parts)

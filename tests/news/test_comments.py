@@ -101,6 +101,27 @@ def test_links_and_listed_words_hold_a_comment(client, db, post, citizen, body, 
     assert comments(db)[-1].held_reason == reason
 
 
+@both_databases
+def test_bare_links_count_for_the_hold_rule_and_are_shown_as_links(client, db, post, citizen):
+    # Rule: "www.x" and a bare host with a known ending ("x.co.th") are links: three hold a
+    # comment, two are shown as nofollow links; "e.g." and a mail address are not links.
+    approved_before(citizen, post)
+    login(client, citizen.email, PASSWORD)
+    comment(client, "ดูที่www.a-site.com และ shop.example.co.th กับ promo.example.net ครับ")
+    held = comments(db)[-1]
+    assert (held.status, held.held_reason) == ("pending", "links")
+    held.created_at = utcnow() - timedelta(minutes=1)  # past the flood rule's 15 s
+    db.session.commit()
+    comment(client, "see www.a-site.com, e.g. shop.example.co.th/x (mail me@b-site.com)")
+    assert comments(db)[-1].status == "approved"
+    html = client.get(URL, headers=BROWSER).get_data(as_text=True)
+    assert (
+        '<a href="https://www.a-site.com" rel="nofollow ugc noopener">www.a-site.com</a>,' in html
+    )
+    assert '<a href="https://shop.example.co.th/x" rel="nofollow ugc noopener">' in html
+    assert 'href="https://b-site.com"' not in html and "e.g. " in html
+
+
 def test_two_links_are_fine_and_become_safe_links(client, db, post, citizen):
     approved_before(citizen, post)
     login(client, citizen.email, PASSWORD)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
@@ -87,3 +88,22 @@ def test_linkify_escapes_first_then_wraps_links():
 def test_linkify_ignores_non_http_schemes():
     out = str(linkify("javascript:alert(1) and ftp://x"))
     assert "<a" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "links"),
+    [
+        ("see www.example.com now", ["https://www.example.com"]),
+        ("ดูที่example.co.thครับ", ["https://example.co.th"]),
+        (
+            "x.go.th/path?a=1. and https://a.example/b",
+            ["https://x.go.th/path?a=1", "https://a.example/b"],
+        ),
+        ("e.g. i.e. Mr.Smith 3.14 ม.ค. 2553 พ.ศ. etc.", []),
+        ("mail somsri@example.com", []),
+        ("hello.world example.community Awww www.", []),
+    ],
+)
+def test_linkify_finds_bare_hosts_but_not_abbreviations(text, links):
+    out = str(linkify(text))
+    assert re.findall(r'href="([^"]+)"', out) == links
