@@ -6,18 +6,19 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test audit bench install install-dev translations migrate seed lint format extract-messages clean
+.PHONY: run test audit bench install install-dev lock translations migrate seed lint format extract-messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# Installs only what the locks name, each file checked against its hash.
 $(VENV)/.installed: requirements.txt $(BIN)/activate
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-dev.txt
 	touch $@
 
 install: $(VENV)/.installed
@@ -57,6 +58,14 @@ bench: install-dev translations
 audit: install-dev
 	-$(BIN)/pip-audit --requirement requirements.txt --progress-spinner off
 
+## Re-lock requirements*.txt from requirements*.in (hashes included); UPGRADE=1 takes the newest
+## versions the .in files allow. Then `make test`.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet pip-tools==7.6.2
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url $(if $(UPGRADE),--upgrade) --output-file requirements.txt requirements.in
+	.venv-lock/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url $(if $(UPGRADE),--upgrade) --output-file requirements-dev.txt requirements-dev.in
+
 lint: install-dev
 	$(BIN)/ruff check .
 
@@ -70,4 +79,4 @@ extract-messages: install
 	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching --ignore-obsolete --no-wrap --ignore-pot-creation-date
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .venv-lock .pytest_cache .ruff_cache
