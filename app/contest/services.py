@@ -11,6 +11,7 @@ import enum
 import io
 import re
 import secrets
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,6 +43,7 @@ from app.contest.normalise import clean_name, normalise_name
 from app.database import begin_write
 from app.extensions import db
 from app.i18n import BANGKOK, BE_OFFSET
+from app.links import has_link
 from app.models import utcnow
 
 __all__ = ["clean_name", "normalise_name"]  # re-exported: the rules are read from here
@@ -380,28 +382,58 @@ def update_settings(campaign: Campaign, values: dict, *, actor: User | None = No
 # --- entries: text rules ----------------------------------------------------------------------
 
 # Thai letters and marks (not the currency sign or ๏/๚/๛), Thai digits, Latin letters (with
-# accents), digits, space and hyphen.
+# accents), digits, space and hyphen. Each character must also be a letter, mark, digit, space
+# or hyphen: × and ÷ sit among the accented Latin letters but are symbols.
 _NAME_CHARS = re.compile("[\u0e01-\u0e3a\u0e40-\u0e4e\u0e50-\u0e59A-Za-z\u00c0-\u024f0-9 -]+")
-_LINKISH = re.compile(r"https?|www|\.(com|net|org|th|co)\b", re.IGNORECASE)
+# A name has at least one of these: a Thai consonant, a Latin letter or a digit.
+_NAME_CORE = re.compile("[\u0e01-\u0e2e\u0e50-\u0e59A-Za-z\u00c0-\u024f0-9]")
+_REPEAT_MARK = "\u0e46"  # ๆ (mai yamok) repeats the word before it
+
+
+def _is_name_char(ch: str) -> bool:
+    return ch in " -" or unicodedata.category(ch)[0] in "LMN"
+
+
+def _letters(normalised: str) -> list[str]:
+    """The letters and digits of a name, without marks and without ``ๆ``."""
+    return [ch for ch in normalised if unicodedata.category(ch)[0] in "LN" and ch != _REPEAT_MARK]
 
 
 def name_problems(raw: str) -> list[str]:
-    """Why a proposed name cannot be accepted (translated); empty when it can."""
+    """Why a proposed name cannot be accepted (translated); empty when it can.
+
+    Invisible characters (zero-width, soft hyphen) are dropped first. A name holds no link
+    (``has_link``: "Awww" is a name, "www.x" is not); only Thai or Latin letters, digits,
+    spaces and hyphens; at least two letters or digits besides ``ๆ`` and the marks, one of
+    them a Thai consonant, a Latin letter or a digit ("ๆๆ" is not a name); and 2 to 40
+    characters in its normalised form.
+    """
     shown = clean_name(raw or "")
     normalised = normalise_name(raw or "")
     if not normalised:
         return [str(_l("Please enter the name you propose."))]
-    if _LINKISH.search(shown):
+    if has_link(shown):
         return [str(_l("A name cannot contain a link or a web address."))]
-    if not _NAME_CHARS.fullmatch(shown) or not any(ch.isalnum() for ch in normalised):
+    if not _NAME_CHARS.fullmatch(shown) or not all(_is_name_char(ch) for ch in shown):
         return [
             str(_l("Use only Thai or Latin letters, digits, spaces and hyphens (-) in the name."))
+        ]
+    letters = _letters(normalised)
+    if len(letters) < 2 or not any(_NAME_CORE.match(ch) for ch in letters):
+        return [
+            str(
+                _l(
+                    "A name needs at least two letters or digits; the repetition mark ๆ and "
+                    "the marks above and below a letter do not count."
+                )
+            )
         ]
     if not NAME_MIN <= len(normalised) <= NAME_MAX:
         return [
             str(
                 _l(
-                    "A name has between %(min)d and %(max)d characters (not counting spaces).",
+                    "A name has between %(min)d and %(max)d characters "
+                    "(not counting spaces and hyphens).",
                     min=NAME_MIN,
                     max=NAME_MAX,
                 )

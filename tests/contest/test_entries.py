@@ -7,6 +7,7 @@ import threading
 
 import pytest
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from app.accounts import services as accounts
 from app.contest import services as svc
@@ -144,7 +145,12 @@ def test_my_entries_empty_state(client, citizen, campaign):
         "ก" * 41,  # too long
         "x" * 5000,  # oversize
         "http://spam.example",
-        "www spam",
+        "www.spam",
+        "A×B",  # × and ÷ are symbols, not letters
+        "ก÷ข",
+        "ๆๆ",  # the repetition mark alone is not a name
+        "ะะ",  # nor vowels without a consonant
+        "---",
         "<script>alert(1)</script>",
         "ชื่อ!",
         "name.com",
@@ -202,6 +208,45 @@ def test_the_same_person_cannot_enter_the_same_name_twice(client, db, citizen, c
     assert response.status_code == 400
     assert "already proposed this name" in response.get_data(as_text=True)
     assert len(_entries(db)) == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [("Awww", "Awww"), ("ไอ\u00adซี", "ไอซี"), ("นกๆ", "นกๆ"), ("e-Jai ๑", "e-Jai ๑")],
+)
+def test_names_that_look_like_links_or_hold_invisible_characters(
+    db, citizen, campaign, name, shown
+):
+    # "Awww" is a name, not a link; the soft hyphen is invisible, dropped, never refused.
+    assert svc.name_problems(name) == []
+    assert add_entry(campaign, citizen, name).proposed_name == shown
+
+
+@both_databases
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ("ไอซี1", "ไอซี๑"),
+        ("น้ิว", "นิ้ว"),
+        ("นิ้ิว", "นิ้ว"),
+        ("เเอ", "แอ"),
+        ("ไอ\u00adซี", "ไอซี"),
+        ("e-Jai", "eJai"),
+        ("e Jai", "E-JAI"),
+    ],
+)
+def test_look_alike_names_are_one_name_for_one_person(app, db, backend, first, again):
+    campaign = make_campaign("submissions")
+    person, other = UserFactory(verified=True), UserFactory(verified=True)
+    add_entry(campaign, person, first)
+    with pytest.raises(svc.EntryRefused) as refused:
+        add_entry(campaign, person, again)
+    assert str(refused.value) == gettext(
+        "You have already proposed this name. Please propose a different one."
+    )
+    db.session.rollback()
+    add_entry(campaign, other, again)  # another person may: the two are grouped as one name
+    assert svc.group_counts(campaign, [svc.normalise_name(first)]) == {svc.normalise_name(again): 2}
 
 
 def test_different_people_may_propose_the_same_name(db, citizen, campaign):

@@ -1,1 +1,0 @@
-"""What tests share beyond fixtures: real servers, free ports, the CLI in a subprocess."""
