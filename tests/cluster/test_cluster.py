@@ -5,70 +5,19 @@ Runs when TEST_DATABASE_URL and TEST_REDIS_URL are set (CI sets both); otherwise
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import re
 import secrets
-import socket
-import subprocess
-import sys
 import threading
-import time
-import urllib.error
-import urllib.parse
-import urllib.request
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import ExitStack, contextmanager
-from pathlib import Path
+from contextlib import ExitStack
 
 import pytest
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parents[2]
-TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-PASSWORD = "correct horse battery staple 42"
-
-
-class Browser:
-    """A person's cookies, used against any instance."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect()
-        )
-
-    def get(self, url):
-        return self._open(urllib.request.Request(url))
-
-    def post(self, url, data):
-        body = urllib.parse.urlencode(data).encode()
-        return self._open(urllib.request.Request(url, data=body, method="POST"))
-
-    def _open(self, request):
-        try:
-            with self.opener.open(request, timeout=30) as response:
-                return response.status, response.read().decode()
-        except urllib.error.HTTPError as error:
-            return error.code, error.read().decode()
-
-    def token(self, url):
-        status, html = self.get(url)
-        match = TOKEN.search(html)
-        assert match, f"no CSRF token at {url} ({status})"
-        return match.group(1)
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.support.servers import Browser, flask_cli, gunicorn
+from tests.support.voters import finalist_ids, log_in, make_citizens
 
 
 @pytest.fixture(scope="module")
@@ -96,23 +45,9 @@ def cluster(tmp_path_factory):
         WEB_CONCURRENCY="2",
     )
 
-    def flask(*args, input=None):
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi.py", *args],
-            cwd=ROOT,
-            env=env,
-            input=input,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
-
-    flask("db", "upgrade")
-    flask("seed-demo", "--phase", "voting")
-    citizens = _make_citizens(env["DATABASE_URL"], 50)
+    flask_cli(env, "db", "upgrade")
+    flask_cli(env, "seed-demo", "--phase", "voting")
+    citizens = make_citizens(env["DATABASE_URL"], 50)
     try:
         with ExitStack() as servers:
             urls = [servers.enter_context(gunicorn(env, tmp))[1] for _ in range(2)]
@@ -123,92 +58,11 @@ def cluster(tmp_path_factory):
         admin.dispose()
 
 
-def _answers(url: str) -> bool:
-    try:
-        return Browser().get(url)[0] == 200
-    except OSError:  # refused, reset, or timed out while the server starts
-        return False
-
-
-@contextmanager
-def gunicorn(env: dict, tmp: Path, workers: int = 2):
-    """One gunicorn instance of the site on a free loopback port, started the way `make run`
-    starts it; yields (process, base URL, log path) once /healthz answers."""
-    port = _free_port()
-    log_path = tmp / f"gunicorn-{port}.log"
-    log = log_path.open("wb")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--config",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while not _answers(url + "/healthz"):
-            assert proc.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, f"{url} did not start"
-            time.sleep(0.2)
-        yield proc, url, log_path
-    finally:
-        if proc.poll() is None:
-            proc.terminate()
-            proc.wait(timeout=60)
-        log.close()
-
-
-def _make_citizens(database_url: str, count: int) -> list[str]:
-    """Verified citizens straight into the database (one password hash for all: argon2 is slow)."""
-    from app.accounts.services import hash_password
-
-    engine = sa.create_engine(database_url)
-    digest = hash_password(PASSWORD)
-    emails = [f"cluster{n}@example.com" for n in range(count)]
-    with engine.begin() as connection:
-        for email in emails:
-            connection.execute(
-                sa.text(
-                    "INSERT INTO user_account (email, display_name, password_hash, role, disabled, "
-                    "locale, consent_version, consented_at, session_version, created_at, updated_at, "
-                    "email_verified_at) VALUES (:e, :e, :h, 'citizen', false, 'th', '2026-11-01', "
-                    "now(), 1, now() - interval '1 day', now(), now())"
-                ),
-                {"e": email, "h": digest},
-            )
-    engine.dispose()
-    return emails
-
-
-def _log_in(browser, url, email):
-    token = browser.token(url + "/login")
-    status, _ = browser.post(
-        url + "/login", {"csrf_token": token, "email": email, "password": PASSWORD}
-    )
-    assert status == 302, f"log-in of {email} on {url} answered {status}"
-
-
-def _finalist_ids(browser, url):
-    status, html = browser.get(url + "/vote")
-    assert status == 200, html[:300]
-    return re.findall(r'name="finalist" value="(\d+)"', html)
-
-
 def test_log_in_on_one_instance_vote_on_the_other(cluster):
     one, two = cluster["urls"]
     person = Browser()
-    _log_in(person, one, cluster["citizens"][0])
-    finalists = _finalist_ids(person, two)  # the session from instance one works on two
+    log_in(person, one, cluster["citizens"][0])
+    finalists = finalist_ids(person, two)  # the session from instance one works on two
     assert len(finalists) == 5
     token = person.token(two + "/vote")
     status, _ = person.post(two + "/vote/confirm", {"csrf_token": token, "finalist": finalists[0]})
@@ -243,9 +97,9 @@ def test_each_persons_two_simultaneous_votes_on_both_instances_count_once(cluste
     people = []
     for n, email in enumerate(emails):
         browser = Browser()
-        _log_in(browser, (one, two)[n % 2], email)
+        log_in(browser, (one, two)[n % 2], email)
         people.append((browser, browser.token(one + "/vote"), threading.Barrier(2, timeout=30)))
-    finalists = _finalist_ids(people[0][0], one)
+    finalists = finalist_ids(people[0][0], one)
     votes_before, tallied_before = _counts(cluster["db"], emails)
     assert votes_before == 0
 

@@ -29,15 +29,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.cluster.test_cluster import (
-    ROOT,
-    Browser,
-    _finalist_ids,
-    _free_port,
-    _log_in,
-    _make_citizens,
-    gunicorn,
-)
+from tests.support.servers import ROOT, Browser, free_port, gunicorn
+from tests.support.voters import finalist_ids, log_in, make_citizens
 
 BASE_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -106,16 +99,16 @@ def _get(browser: Browser, url: str) -> int:
 
 def test_sigterm_under_load_keeps_every_acknowledged_vote(tmp_path):
     with database(tmp_path) as (env, _name), gunicorn(env, tmp_path, workers=3) as (proc, url, log):
-        emails = _make_citizens(env["DATABASE_URL"], 40)
+        emails = make_citizens(env["DATABASE_URL"], 40)
 
         def ready(email):
             browser = Browser()
-            _log_in(browser, url, email)
+            log_in(browser, url, email)
             return email, browser, browser.token(url + "/vote")
 
         with ThreadPoolExecutor(max_workers=6) as pool:
             people = list(pool.map(ready, emails))
-        finalists = _finalist_ids(people[0][1], url)
+        finalists = finalist_ids(people[0][1], url)
         start = threading.Event()
 
         def vote(n):
@@ -167,9 +160,9 @@ def test_the_database_going_away_gives_503_then_recovers(tmp_path):
         database(tmp_path, own_database=True) as (env, name),
         gunicorn(env, tmp_path) as (_proc, url, log),
     ):
-        email = _make_citizens(env["DATABASE_URL"], 1)[0]
+        email = make_citizens(env["DATABASE_URL"], 1)[0]
         person = Browser()
-        _log_in(person, url, email)
+        log_in(person, url, email)
         assert _get(person, url + "/account") == 200
         admin = sa.create_engine(BASE_URL, isolation_level="AUTOCOMMIT")
         try:
@@ -213,7 +206,7 @@ def test_the_database_going_away_gives_503_then_recovers(tmp_path):
 def test_redis_going_away_leaves_pages_log_in_and_counting_working(tmp_path):
     if not shutil.which("redis-server"):
         pytest.fail("redis-server is needed (Debian package redis-server)")
-    port = _free_port()
+    port = free_port()
 
     def start_redis():
         proc = subprocess.Popen(
@@ -237,7 +230,7 @@ def test_redis_going_away_leaves_pages_log_in_and_counting_working(tmp_path):
         with database(tmp_path) as (env, _name):
             env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
             env["NEWS_VIEW_FLUSH_SECONDS"] = "1"
-            email = _make_citizens(env["DATABASE_URL"], 1)[0]
+            email = make_citizens(env["DATABASE_URL"], 1)[0]
             engine = sa.create_engine(env["DATABASE_URL"])
             with engine.connect() as connection:
                 slug = connection.execute(sa.text("SELECT slug FROM post LIMIT 1")).scalar()
@@ -255,7 +248,7 @@ def test_redis_going_away_leaves_pages_log_in_and_counting_working(tmp_path):
                 while_down = [read_post(url) for _ in range(10)]
                 pages = {path: _get(Browser(), url + path) for path in ("/", "/results", "/vote")}
                 person = Browser()
-                _log_in(person, url, email)  # rate limit storage falls back to memory
+                log_in(person, url, email)  # rate limit storage falls back to memory
                 assert _get(person, url + "/account") == 200
                 server = start_redis()
                 time.sleep(0.5)

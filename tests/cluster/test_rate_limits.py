@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pyotp
 import pytest
 
-from tests.cluster.test_cluster import ROOT, Browser, gunicorn
+from tests.support.servers import ROOT, Browser, gunicorn
 
 LIMIT = 10
 ATTEMPTS = 30

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +15,7 @@ from app.extensions import db as _db
 from app.mail import send_mail
 from tests.conftest import IsolatedClient
 from tests.helpers import post_form
+from tests.support.servers import free_port
 
 
 class _Collect:
@@ -31,16 +31,10 @@ class _Collect:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp_server():
     handler = _Collect()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
     controller.start()
     try:
         yield controller, handler
@@ -101,7 +95,7 @@ def test_registration_mail_goes_through_a_real_smtp_server(app_config, smtp_serv
 
 
 def test_an_unreachable_smtp_server_does_not_lose_the_account(app_config):
-    app = _smtp_app(app_config, _free_port())
+    app = _smtp_app(app_config, free_port())
     client = app.test_client()
 
     response = post_form(

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
-import subprocess
-import sys
 import threading
 import time
 import urllib.request
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -20,8 +16,8 @@ from app.news import counter
 from app.news.models import Post
 from tests.conftest import both_databases
 from tests.news.conftest import BROWSER, BROWSER_UA, make_post
+from tests.support.servers import flask_cli, gunicorn
 
-ROOT = Path(__file__).resolve().parents[2]
 GOOGLEBOT = "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"
 
 
@@ -202,12 +198,6 @@ def test_redis_buffer_is_shared_and_flushed(app_config, redis_url, tmp_path, mon
 # --- a real gunicorn: no count is lost on a graceful stop -----------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def _get(url: str, cookie: str | None = None) -> int:
     request = urllib.request.Request(url, headers={"User-Agent": BROWSER_UA})
     with urllib.request.urlopen(request, timeout=10) as response:
@@ -226,14 +216,7 @@ def test_gunicorn_graceful_stop_or_reload_keeps_every_count(tmp_path, stop):
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi.py", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    flask_cli(env, "db", "upgrade")
     engine = sa.create_engine(f"sqlite:///{database}")
     with engine.begin() as conn:
         conn.execute(
@@ -245,36 +228,8 @@ def test_gunicorn_graceful_stop_or_reload_keeps_every_count(tmp_path, stop):
                 " '2020-01-01 00:00:00+00:00', '2020-01-01 00:00:00+00:00')"
             )
         )
-    port = _free_port()
-    log = (tmp_path / "gunicorn.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--config",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "2",
-            "--no-control-socket",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if _get(base + "/healthz") == 200:
-                    break
-            except OSError:
-                pass
-            assert proc.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.1)
+    with gunicorn(env, tmp_path, workers=2, extra_args=("--no-control-socket",)) as started:
+        proc, base, log_path = started
         hits = 40
         for _ in range(hits):  # no cookie kept: each request is a new visitor
             assert _get(base + "/news/live") == 200
@@ -293,12 +248,7 @@ def test_gunicorn_graceful_stop_or_reload_keeps_every_count(tmp_path, stop):
             time.sleep(1)
             proc.terminate()
         proc.wait(timeout=40)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(timeout=10)
-        log.close()
     with engine.connect() as conn:
         count = conn.execute(sa.text("SELECT view_count FROM post WHERE slug = 'live'")).scalar()
     engine.dispose()
-    assert count == hits, (tmp_path / "gunicorn.log").read_text(errors="replace")[-3000:]
+    assert count == hits, log_path.read_text(errors="replace")[-3000:]

@@ -25,9 +25,9 @@ from app import create_app
 from app.accounts import services as account_services
 from app.extensions import db as _db
 from app.logging import redact
-from tests.cluster.test_cluster import ROOT, gunicorn
 from tests.factories import UserFactory
 from tests.helpers import links_in, post_form
+from tests.support.servers import ROOT, gunicorn
 
 TOKENS = {
     "verify": "/verify/eyJpZCI6MSwiZnAiOiJhYmMifQ.aBcDeF.SiGnAtUrE-secret1",

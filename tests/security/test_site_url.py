@@ -22,6 +22,7 @@ from app.urls import SiteSettingsError
 from tests.factories import PASSWORD, UserFactory
 from tests.helpers import links_in
 from tests.news.conftest import make_post
+from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "http://localhost"
@@ -237,12 +238,6 @@ def test_make_run_tells_the_app_its_own_address():
 # --- nginx ---------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _status(port: int, host: str) -> int | None:
     """The status nginx answers with, or None when it closes the connection unanswered."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
@@ -259,7 +254,7 @@ def test_nginx_closes_connections_for_unknown_hosts(tmp_path):
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
     if nginx is None:
         pytest.skip("nginx is not installed (apt-get install nginx-light)")
-    port, dead_upstream = _free_port(), _free_port()
+    port, dead_upstream = free_port(), free_port()
     site = (ROOT / "deploy/nginx/mascot.conf").read_text()
     site = site.replace("@ROOT@", str(ROOT)).replace("@SERVER_NAME@", "mascot.egov.example")
     site = site.replace("listen 8080", f"listen 127.0.0.1:{port}")

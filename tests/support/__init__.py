@@ -1,0 +1,1 @@
+"""What tests share beyond fixtures: real servers, free ports, the CLI in a subprocess."""
