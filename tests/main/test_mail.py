@@ -42,8 +42,14 @@ def smtp_server():
         controller.stop()
 
 
-def test_file_outbox_is_the_default(app_config, tmp_path, monkeypatch):
+@pytest.fixture(autouse=True)
+def _own_instance_folder(tmp_path, monkeypatch):
+    # The apps built here are not the `app` fixture's: without this they would write their
+    # cache and outbox into the working tree's instance/.
     monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "inst"))
+
+
+def test_file_outbox_is_the_default(app_config, tmp_path, monkeypatch):
     monkeypatch.delenv("MAIL_SERVER", raising=False)
     monkeypatch.delenv("MAIL_BACKEND", raising=False)
     config = {k: v for k, v in app_config.items() if not k.startswith("MAIL_")}
