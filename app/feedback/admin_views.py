@@ -64,7 +64,10 @@ def feedback_answer(feedback_id: int):
         send_mail(
             feedback.reply_email, "feedback_answered", feedback.locale, feedback=feedback, link=link
         )
-    flash(_("The answer is saved and sent."), "success")
+    if feedback.reply_email:
+        flash(_("The answer is saved and sent."), "success")
+    else:
+        flash(_("The answer is saved: the sender sees it with the tracking code."), "success")
     return redirect(url_for("admin.feedback_item", feedback_id=feedback_id))
 
 

@@ -34,8 +34,12 @@ class FeedbackForm(FlaskForm):
         ],
     )
     reply_email = StringField(
-        _l("E-mail for our answer"),
-        description=_l("We send the answer and your tracking code here."),
+        _l("E-mail for our answer (optional)"),
+        description=_l(
+            "If you give an address, we also send the tracking code and the answer there. "
+            "Without one, keep the tracking code shown after sending: the answer appears on "
+            "its page."
+        ),
         filters=[_strip],
         validators=[
             Optional(),

@@ -42,7 +42,9 @@ def active_topics() -> list[FeedbackTopic]:
 def send_feedback(
     topic_id: int, message: str, reply_email: str | None, user: User | None, locale: str
 ) -> Feedback:
-    """Store a message; a logged-in person's account address is the reply address."""
+    """Store a message. A logged-in person's account address is the reply address; a visitor's
+    reply address is optional: the tracking code (and the page it opens) is how they follow
+    the answer, and with an address we also mail it."""
     topic = db.session.get(FeedbackTopic, topic_id)
     if topic is None or not topic.active:
         raise FeedbackError(_l("Please choose a topic from the list."))
@@ -50,13 +52,11 @@ def send_feedback(
         reply_email, user_id = user.email, user.id
     else:
         user_id = None
-        if not reply_email:
-            raise FeedbackError(_l("Please give an e-mail address for our answer."))
     feedback = Feedback(
         code=new_code(),
         topic_id=topic.id,
         message=message.strip(),
-        reply_email=deliverable_email(reply_email),
+        reply_email=deliverable_email(reply_email) if reply_email else None,
         user_id=user_id,
         locale=locale,
     )

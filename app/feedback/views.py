@@ -44,14 +44,15 @@ def send():
             error = refused.message
         else:
             db.session.commit()
-            link = absolute_url("feedback.status", code=feedback.code)
-            send_mail(
-                feedback.reply_email,
-                "feedback_received",
-                feedback.locale,
-                feedback=feedback,
-                link=link,
-            )
+            if feedback.reply_email:
+                link = absolute_url("feedback.status", code=feedback.code)
+                send_mail(
+                    feedback.reply_email,
+                    "feedback_received",
+                    feedback.locale,
+                    feedback=feedback,
+                    link=link,
+                )
             return redirect(url_for("feedback.status", code=feedback.code, sent=1))
     status = 400 if (form.errors or error) else 200
     return render_template(
