@@ -32,7 +32,6 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -47,6 +46,8 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
+from tests.support.servers import flask_cli, free_port  # noqa: E402
+
 SCALE = {"posts": 200, "citizens": 20_000, "entries": 50_000, "votes": 1_000_000}
 TARGETS = {"/news/<slug>": 0.30, "/": 0.30, "/results": 0.50}
 PASSWORD = "bench password 1234567"  # noqa: S105  (the bench citizens, made for the run)
@@ -55,12 +56,6 @@ FREE_CITIZENS = 17_000
 JOURNEY_USERS = 50
 BURST_VOTERS = 200
 NO_LIMIT = "1000000 per hour"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def main() -> None:
@@ -102,13 +97,7 @@ def main() -> None:
         env.pop("REDIS_URL", None)
 
     def flask(*command):
-        subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi.py", *command],
-            cwd=ROOT,
-            env=env,
-            check=True,
-            capture_output=True,
-        )
+        flask_cli(env, *command)
 
     try:
         flask("db", "upgrade")
@@ -173,6 +162,7 @@ def load(env: dict, votes: int) -> str:
             citizens = [
                 (
                     f"bench{n}@example.com",
+                    f"bench{n}@example.com",  # already its canonical form
                     f"ประชาชน {n}",
                     digest,
                     "citizen",
@@ -188,9 +178,9 @@ def load(env: dict, votes: int) -> str:
                 for n in range(SCALE["citizens"])
             ]
             cursor.executemany(
-                "INSERT INTO user_account (email, display_name, password_hash, role, disabled, "
-                "locale, consent_version, consented_at, session_version, created_at, updated_at, "
-                f"email_verified_at) VALUES ({', '.join([mark] * 12)})",
+                "INSERT INTO user_account (email, email_canonical, display_name, password_hash, "
+                "role, disabled, locale, consent_version, consented_at, session_version, "
+                f"created_at, updated_at, email_verified_at) VALUES ({', '.join([mark] * 13)})",
                 citizens,
             )
             cursor.execute("SELECT id FROM user_account WHERE email LIKE 'bench%' ORDER BY id")
