@@ -354,8 +354,12 @@ def draws(campaign: Campaign) -> list[PrizeDraw]:
     )
 
 
-def announce_seed_source(campaign: Campaign, seed_source: str, actor: User) -> PrizeDraw:
-    """Say in advance where the seed will come from (e.g. a lottery draw of a stated date)."""
+def announce_seed_source(
+    campaign: Campaign, seed_source: str, actor: User | None, now: datetime | None = None
+) -> PrizeDraw:
+    """Say in advance where the seed will come from (e.g. a lottery draw of a stated date).
+
+    ``now``: when it is announced (the demo's clock; the admin's page leaves it to the clock)."""
     seed_source = (seed_source or "").strip()
     if not 5 <= len(seed_source) <= 500:
         raise DrawError(_l("Describe the seed source in 5 to 500 characters."))
@@ -366,6 +370,7 @@ def announce_seed_source(campaign: Campaign, seed_source: str, actor: User) -> P
         attempt=1,
         pool_kind=campaign.draw_pool,
         seed_source=seed_source,
+        announced_at=now or utcnow(),
     )
     db.session.add(draw)
     audit.record(
@@ -606,12 +611,22 @@ def _recompute(draw: PrizeDraw, codes: list[str]) -> list[str]:
     return problems
 
 
+def _recorded_with(draw: PrizeDraw) -> tuple:
+    """The draw's own audit record is written as it is made: SQLite gives a deleted row's id
+    again (the demo rebuilds its campaign), so an older record under the same id is not it."""
+    return (AuditEntry.created_at >= draw.drawn_at,)
+
+
 def _against_audit(draw: PrizeDraw) -> list[str]:
     """The audit log wrote down the seed, hash and winner when the draw ran: a row changed
     consistently afterwards (seed, hash and winner together) still shows here."""
     entry = db.session.scalar(
         sa.select(AuditEntry)
-        .where(AuditEntry.action == "draw.run", AuditEntry.object_id == str(draw.id))
+        .where(
+            AuditEntry.action == "draw.run",
+            AuditEntry.object_id == str(draw.id),
+            *_recorded_with(draw),
+        )
         .order_by(AuditEntry.id)
         .limit(1)
     )
