@@ -457,6 +457,21 @@ def meaning_problems(raw: str) -> list[str]:
     return []
 
 
+def entry_limit_rule(campaign: Campaign) -> str:
+    """The per-person limit as the rules page states it. Every entry counts toward it, a
+    rejected one too (``submit_entry`` counts all of a person's entries): a rejection is not a
+    new try, so nobody can wear the reviewers down by proposing again and again."""
+    return str(
+        ngettext(
+            "Each person may propose up to %(num)d name, each with its meaning. Every name "
+            "proposed counts toward this limit, also a name that does not pass review.",
+            "Each person may propose up to %(num)d names, each with its meaning. Every name "
+            "proposed counts toward this limit, also a name that does not pass review.",
+            campaign.entries_per_person,
+        )
+    )
+
+
 # --- entries: submitting ----------------------------------------------------------------------
 
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I

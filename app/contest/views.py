@@ -28,6 +28,9 @@ def not_open_page(campaign, status: int = 409):
     )
 
 
+bp.add_app_template_global(svc.entry_limit_rule, "entry_limit_rule")
+
+
 @bp.route("/contest")
 def rules():
     campaign = svc.current_campaign()

@@ -177,6 +177,7 @@ def news_comments():
         counts=services.queue_counts(),
         action_form=EmptyForm(),
         actions=ACTION_LABELS,
+        reports_to_hide=services.REPORTS_TO_HIDE,
         words=list(db.session.scalars(sa.select(ModerationWord).order_by(ModerationWord.word))),
     )
 

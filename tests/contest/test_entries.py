@@ -276,6 +276,20 @@ def test_the_limit_follows_the_campaign_setting(client, db, citizen):
         svc.submit_entry(campaign, citizen, "สองชื่อ", MEANING, "b" * 32)
 
 
+@both_databases
+def test_rejected_entries_count_toward_the_limit_and_the_rules_say_so(app, db, backend, client):
+    # Rule: every entry counts toward the per-person limit, a rejected one too.
+    campaign = make_campaign("submissions", entries_per_person=2)
+    person = UserFactory(verified=True)
+    add_entry(campaign, person, "หนึ่งชื่อ", status="rejected")
+    add_entry(campaign, person, "สองชื่อ")
+    with pytest.raises(svc.EntryRefused):
+        add_entry(campaign, person, "สามชื่อ")
+    html = client.get("/contest?lang=en").get_data(as_text=True)
+    assert "Every name proposed counts toward this limit, also a name that does not pass" in html
+    assert "spaces, hyphens, upper and lower case" in html
+
+
 def test_double_submit_of_one_form_makes_one_entry(client, db, citizen, campaign):
     log_in(client, citizen)
     fields = _token(client)

@@ -232,6 +232,23 @@ def test_report_once_and_three_reports_hide(client, db, post, citizen):
     assert "earlier comment" not in client.get(URL, headers=BROWSER).get_data(as_text=True)
 
 
+def test_auto_hide_is_stated_on_the_moderation_screen_and_in_the_rules_of_conduct(
+    client, db, moderator
+):
+    # Rule (enforced by report_comment, guarded by the test above): three reports hide a
+    # comment at once. The number the pages state is the number the service uses.
+    from app.news.services import REPORTS_TO_HIDE
+
+    assert REPORTS_TO_HIDE == 3
+    policy = client.get("/about/website-policy?lang=en").get_data(as_text=True)
+    assert "A comment that 3 different members report is hidden at once" in policy
+    policy_th = client.get("/about/website-policy?lang=th").get_data(as_text=True)
+    assert "ความคิดเห็นที่สมาชิก 3 คนแจ้งจะถูกซ่อนทันที" in policy_th
+    login(client, moderator.email, PASSWORD)
+    screen = client.get("/admin/comments?lang=en").get_data(as_text=True)
+    assert "A shown comment that 3 people report is hidden at once" in screen
+
+
 def test_own_comment_cannot_be_reported(client, db, post, citizen):
     approved_before(citizen, post)
     target = comments(db)[0]
