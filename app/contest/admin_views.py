@@ -29,7 +29,7 @@ from app.contest.forms import EmptyForm, FinalistForm, ReviewForm, ScheduleForm,
 from app.contest.models import Entry, EntryStatus, Finalist
 from app.database import begin_write
 from app.extensions import db
-from app.i18n import BANGKOK
+from app.i18n import BANGKOK, format_datetime
 from app.models import utcnow
 
 add_menu_item("admin.contest_overview", _l("Contest overview"))
@@ -138,8 +138,9 @@ def entry_detail(entry_id: int):
         flash(_("Entry %(code)s saved.", code=entry.reference_code), "success")
         return redirect(url_for("admin.entries"))
     same = svc.group_counts(entry.campaign, [entry.normalised_name]).get(entry.normalised_name, 1)
+    keeps = svc.finalist_held_by(entry)  # rejecting it is refused: the option is not offered
     return (
-        render_template("contest/admin/entry.html", entry=entry, form=form, same=same),
+        render_template("contest/admin/entry.html", entry=entry, form=form, same=same, keeps=keeps),
         400 if form.errors else 200,
     )
 
@@ -187,6 +188,7 @@ def bulk_review():
         flash(_("Please give a reason for rejecting."), "error")
         return redirect(back)
     if request.form.get("confirm") != "yes":
+        stranded = svc.finalists_stranded_by(campaign.id, chosen) if action == "reject" else []
         return render_template(
             "contest/admin/bulk_confirm.html",
             entries=chosen,
@@ -194,6 +196,7 @@ def bulk_review():
             reason=reason,
             form=form,
             filters=_return_filters(),
+            stranded=stranded,  # the service refuses these: no confirm button then
         )
     try:
         done = svc.bulk_review(
@@ -279,11 +282,15 @@ def finalist_edit(finalist_id: int):
     if form.validate_on_submit():
         try:
             svc.update_finalist(finalist, form.display_name.data, form.meaning.data, _user())
+        except svc.ShortlistError as error:  # the new name is another name: said on the form
+            db.session.rollback()
+            form.display_name.errors = [error.message]
         except svc.ContestError as error:
             return problem_page(error)
-        db.session.commit()
-        flash(_("The finalist has been saved."), "success")
-        return redirect(url_for("admin.shortlist"))
+        else:
+            db.session.commit()
+            flash(_("The finalist has been saved."), "success")
+            return redirect(url_for("admin.shortlist"))
     locked = svc.shortlist_locked(finalist.campaign, utcnow())
     return (
         render_template("contest/admin/finalist.html", finalist=finalist, form=form, locked=locked),
@@ -323,7 +330,21 @@ def _schedule_form(campaign) -> ScheduleForm:
 def _settings_form(campaign) -> SettingsForm | None:
     if campaign is None:
         return None
-    return SettingsForm(prefix="settings", obj=campaign)
+    # obj: a locked field is disabled, so the browser does not send it; it keeps its value.
+    return _lock_settings(SettingsForm(prefix="settings", obj=campaign), campaign)
+
+
+def _lock_settings(form: SettingsForm, campaign) -> SettingsForm:
+    """Disable what the rules no longer let change, and say why beside it."""
+    announced = svc.announced_draw(campaign)
+    if announced is not None:
+        form.draw_pool.render_kw = {"disabled": True}
+        form.draw_pool.description = _(
+            "Locked: the seed source of the prize draw was announced on %(date)s for this "
+            "setting, so who can win can no longer change.",
+            date=format_datetime(announced.announced_at),
+        )
+    return form
 
 
 @bp.route("/campaign")
@@ -377,7 +398,7 @@ def campaign_settings():
     current = svc.current_campaign()
     if current is None:
         abort(404)
-    form = SettingsForm(prefix="settings")
+    form = _settings_form(current)
     error = None
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in svc.SETTINGS_FIELDS}

@@ -100,6 +100,20 @@ class ReviewError(ContestError):
     status = 400
 
 
+class DrawPoolLocked(ScheduleError):
+    """The draw-pool setting changed after the seed source was announced for it."""
+
+    status = 409
+
+    def __init__(self):
+        super().__init__(
+            _l(
+                "Who can win the prize can no longer change: the seed source of the prize "
+                "draw has been announced for the current setting."
+            )
+        )
+
+
 # --- phases -----------------------------------------------------------------------------------
 
 
@@ -349,6 +363,10 @@ def update_settings(campaign: Campaign, values: dict, *, actor: User | None = No
         )
     if not 2 <= finalists_count <= MAX_FINALISTS:
         raise ScheduleError(_l("Finalists must be between 2 and %(max)d.", max=MAX_FINALISTS))
+    if values.get("draw_pool", campaign.draw_pool) != campaign.draw_pool and draw_pool_locked(
+        campaign, for_update=True
+    ):
+        raise DrawPoolLocked()
     # What voting and the draw depend on is fixed once voting opens: the draw's pool must be
     # named before anyone knows who is in it.
     locked_fields = {
@@ -377,6 +395,51 @@ def update_settings(campaign: Campaign, values: dict, *, actor: User | None = No
         after=audit.snapshot(campaign, SETTINGS_FIELDS),
         actor=actor,
     )
+
+
+# --- the prize draw's pool, as the rules state it ----------------------------------------------
+
+#: Who can win the prize, by the campaign's draw-pool setting: the one sentence every page uses.
+WHO_CAN_WIN = {
+    DrawPool.ENTRANTS.value: _l(
+        "The prize is drawn among the citizens whose approved entry is the winning name."
+    ),
+    DrawPool.VOTERS.value: _l(
+        "The prize is drawn among the citizens who voted for the winning name."
+    ),
+}
+#: Stated in advance, because the ministry must be able to reach the winner.
+DELETED_ACCOUNTS_RULE = _l(
+    "Anyone whose account has been deleted by the time of the draw is not in it, since we "
+    "could not contact them."
+)
+
+
+def who_can_win(pool_kind: str):
+    """The sentence that says who can win, for a draw-pool setting (or an announced draw's)."""
+    return WHO_CAN_WIN[DrawPool(pool_kind).value]
+
+
+def announced_draw(campaign: Campaign):
+    """The prize draw as announced (attempt 1: seed source, time, pool kind), or None. Public
+    from the moment it is made; the draw-pool setting is fixed from then on."""
+    from app.voting.models import PrizeDraw  # voting builds on the contest, not the other way
+
+    if campaign.id is None:
+        return None
+    return db.session.scalar(
+        sa.select(PrizeDraw).where(PrizeDraw.campaign_id == campaign.id, PrizeDraw.attempt == 1)
+    )
+
+
+def draw_pool_locked(campaign: Campaign, *, for_update: bool = False) -> bool:
+    """Whether the seed source has been announced: the pool is named, the setting is fixed."""
+    if for_update and campaign.id is not None:
+        # PostgreSQL: wait for an announcement being made now (it locks this row too).
+        db.session.execute(
+            sa.select(Campaign.id).where(Campaign.id == campaign.id).with_for_update()
+        )
+    return announced_draw(campaign) is not None
 
 
 # --- entries: text rules ----------------------------------------------------------------------
@@ -637,12 +700,24 @@ class Decision(enum.StrEnum):
 def review_entry(entry: Entry, decision: Decision, reason: str | None, actor: User) -> None:
     """Approve or reject one entry (a reason is required to reject); audited.
 
-    Not once voting opens: approved entries of the winning name are the prize draw's pool."""
+    Not once voting opens: approved entries of the winning name are the prize draw's pool.
+    Nor the rejection of a finalist's last approved entry (the shortlist must change first)."""
     if shortlist_locked(entry.campaign, utcnow()):
         raise ReviewError(_l("Entries can no longer be reviewed: voting has opened."))
     reason = (reason or "").strip() or None
     if decision is Decision.REJECT and not reason:
         raise ReviewError(_l("Please give a reason for rejecting."))
+    if decision is Decision.REJECT:
+        finalist = finalist_held_by(entry, for_update=True)
+        if finalist is not None:
+            raise ReviewError(
+                _l(
+                    "This is the last approved entry of the finalist %(name)s: a finalist "
+                    "must keep at least one, since its entrants are who can win the prize. "
+                    "Take the name off the shortlist first.",
+                    name=finalist.display_name,
+                )
+            )
     if reason and len(reason) > REASON_MAX:
         raise ReviewError(_l("A reason has at most %(max)d characters.", max=REASON_MAX))
     before = audit.snapshot(entry, REVIEW_FIELDS)
@@ -661,6 +736,41 @@ def review_entry(entry: Entry, decision: Decision, reason: str | None, actor: Us
         reason=reason,
         actor=actor,
     )
+
+
+def finalist_held_by(entry: Entry, *, for_update: bool = False) -> Finalist | None:
+    """The finalist this entry keeps on the shortlist: its name's last approved entry."""
+    stranded = finalists_stranded_by(entry.campaign_id, [entry], for_update=for_update)
+    return stranded[0] if stranded else None
+
+
+def finalists_stranded_by(
+    campaign_id: int, entries: list[Entry], *, for_update: bool = False
+) -> list[Finalist]:
+    """The finalists that rejecting all of ``entries`` would leave without an approved entry."""
+    approved = [e for e in entries if e.status == EntryStatus.APPROVED.value]
+    if not approved:
+        return []
+    query = sa.select(Finalist).where(
+        Finalist.campaign_id == campaign_id,
+        Finalist.normalised_name.in_({e.normalised_name for e in approved}),
+    )
+    # Two staff rejecting a finalist's last two entries at once: the second waits and counts.
+    stranded = []
+    for finalist in db.session.scalars(query.with_for_update() if for_update else query):
+        left = db.session.scalar(
+            sa.select(Entry.id)
+            .where(
+                Entry.campaign_id == campaign_id,
+                Entry.normalised_name == finalist.normalised_name,
+                Entry.status == EntryStatus.APPROVED.value,
+                Entry.id.not_in([e.id for e in approved]),
+            )
+            .limit(1)
+        )
+        if left is None:
+            stranded.append(finalist)
+    return stranded
 
 
 BULK_MAX = 200
@@ -1031,10 +1141,21 @@ def set_shortlist(
 def update_finalist(
     finalist: Finalist, display_name: str, meaning: str, actor: User, now: datetime | None = None
 ) -> None:
+    """Edit how a finalist is shown; its name stays the one its entries normalise to."""
     _check_unlocked(finalist.campaign, now)
     display_name = clean_name(display_name)
     if not 1 <= len(display_name) <= NAME_MAX * 2:
         raise ShortlistError(_l("Please enter a display name."))
+    # The pool of the draw is the entries of the finalist's normalised name: a new spelling
+    # may change spaces and capitals, never the name.
+    if normalise_name(display_name) != finalist.normalised_name:
+        raise ShortlistError(
+            _l(
+                "The display name must be the same name as the entries it was chosen from "
+                "(only spaces and capitals may differ), since their entrants are who can "
+                "win the prize."
+            )
+        )
     if meaning_problems(meaning):
         raise ShortlistError(meaning_problems(meaning)[0])
     before = audit.snapshot(finalist, FINALIST_FIELDS)

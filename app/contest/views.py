@@ -28,6 +28,8 @@ def not_open_page(campaign, status: int = 409):
     )
 
 
+# Who can win, one sentence from the draw-pool setting, for every template that states it.
+bp.add_app_template_global(svc.who_can_win, "who_can_win")
 bp.add_app_template_global(svc.entry_limit_rule, "entry_limit_rule")
 
 
@@ -42,6 +44,8 @@ def rules():
         countdown=svc.countdown(campaign, now) if campaign else None,
         Phase=svc.Phase,
         labels=svc.PHASE_LABELS,
+        announcement=svc.announced_draw(campaign) if campaign else None,
+        deleted_accounts_rule=svc.DELETED_ACCOUNTS_RULE,
     )
 
 

@@ -315,6 +315,32 @@ def add_search_provider(provider: Callable[[list[str]], list[SearchHit]]) -> Non
         SEARCH_PROVIDERS.append(provider)
 
 
+@dataclass
+class FeedItem:
+    """An Atom entry another feature contributes (for example the prize draw's announcement).
+    ``id`` must never change; ``updated`` changes only when the item does."""
+
+    id: str
+    title: str
+    url: str
+    summary: str
+    published: datetime
+    updated: datetime
+
+
+#: Other features add ``fn() -> list[FeedItem]``; the feed lists them among the posts.
+FEED_PROVIDERS: list[Callable[[], list[FeedItem]]] = []
+
+
+def add_feed_provider(provider: Callable[[], list[FeedItem]]) -> None:
+    if provider not in FEED_PROVIDERS:
+        FEED_PROVIDERS.append(provider)
+
+
+def other_feed_items() -> list[FeedItem]:
+    return [item for provider in FEED_PROVIDERS for item in provider()]
+
+
 def search_posts_query(terms: list[str]):
     query = card_query()
     for term in terms:

@@ -37,11 +37,44 @@ def _search_finalists(terms: list[str]) -> list:
     ]
 
 
+def _feed_draw_announcement() -> list:
+    """The prize draw's announcement as one entry of the news feed, from the moment it is
+    made (its id and time never change)."""
+    from flask_babel import gettext as _
+
+    from app.contest.services import announced_draw, current_campaign, who_can_win
+    from app.i18n import format_datetime
+    from app.news.services import FeedItem
+    from app.urls import absolute_url
+
+    campaign = current_campaign()
+    draw = announced_draw(campaign) if campaign else None
+    if draw is None:
+        return []
+    url = absolute_url("voting.results")
+    summary = _(
+        "Seed source of the prize draw: %(source)s (announced on %(date)s).",
+        source=draw.seed_source,
+        date=format_datetime(draw.announced_at),
+    )
+    return [
+        FeedItem(
+            id=absolute_url("voting.results", _anchor=f"prize-draw-{campaign.id}"),
+            title=_("Prize draw: the seed source is announced"),
+            url=url,
+            summary=f"{summary} {who_can_win(draw.pool_kind)}",
+            published=draw.announced_at,
+            updated=draw.announced_at,
+        )
+    ]
+
+
 def _register_account_hooks() -> None:
     from app.accounts.services import account_deleting, data_exporters
-    from app.news.services import add_search_provider
+    from app.news.services import add_feed_provider, add_search_provider
 
     add_search_provider(_search_finalists)
+    add_feed_provider(_feed_draw_announcement)
 
     account_deleting.connect(_on_account_deleting)
     if export_votes not in data_exporters:

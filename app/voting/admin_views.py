@@ -91,7 +91,9 @@ def announce_seed_source():
         svc.announce_seed_source(campaign, form.seed_source.data, current_user)
     except svc.VotingError as error:
         return _refused(error)
-    return _done(_("The seed source is announced on the results page."))
+    return _done(
+        _("The seed source is announced: it now stands on the results page and the rules page.")
+    )
 
 
 @bp.route("/results/draw", methods=["POST"])

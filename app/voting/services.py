@@ -363,6 +363,9 @@ def announce_seed_source(
     seed_source = (seed_source or "").strip()
     if not 5 <= len(seed_source) <= 500:
         raise DrawError(_l("Describe the seed source in 5 to 500 characters."))
+    # The pool kind is copied from the setting, which is then locked (contest services):
+    # PostgreSQL waits here for a settings change being saved at this moment, and rereads it.
+    db.session.refresh(campaign, with_for_update=True)
     if draws(campaign):
         raise DrawError(_l("The seed source has already been announced."))
     draw = PrizeDraw(
@@ -388,10 +391,14 @@ def announce_seed_source(
 class PoolMember:
     code: str
     name: str  # the person's display name, unmasked (masked when published)
+    deleted: bool = False  # the account was deleted: out of the draw (nobody to contact)
 
 
-def draw_pool(campaign: Campaign, pool_kind: str, excluded: list[str]) -> list[PoolMember]:
-    """Entrants of the winning name, or voters for it, less ``excluded`` codes."""
+def draw_pool(
+    campaign: Campaign, pool_kind: str, excluded: list[str], *, with_deleted: bool = False
+) -> list[PoolMember]:
+    """Entrants of the winning name, or voters for it, less ``excluded`` codes and less the
+    people whose account was deleted (``with_deleted``: kept and marked, for the checks)."""
     snapshot = db.session.get(ResultSnapshot, campaign.id)
     winner = _from_snapshot(snapshot).winner if snapshot else None
     if winner is None:
@@ -399,7 +406,7 @@ def draw_pool(campaign: Campaign, pool_kind: str, excluded: list[str]) -> list[P
     finalist = db.session.get(Finalist, winner.finalist_id)
     if pool_kind == DrawPool.VOTERS:
         query = (
-            sa.select(Vote.reference_code, User.display_name)
+            sa.select(Vote.reference_code, User.id, User.display_name)
             .outerjoin(User, User.id == Vote.user_id)
             .where(
                 Vote.campaign_id == campaign.id,
@@ -409,7 +416,7 @@ def draw_pool(campaign: Campaign, pool_kind: str, excluded: list[str]) -> list[P
         )
     else:
         query = (
-            sa.select(Entry.reference_code, User.display_name)
+            sa.select(Entry.reference_code, User.id, User.display_name)
             .outerjoin(User, User.id == Entry.user_id)
             .where(
                 Entry.campaign_id == campaign.id,
@@ -418,10 +425,13 @@ def draw_pool(campaign: Campaign, pool_kind: str, excluded: list[str]) -> list[P
             )
         )
     members = [
-        PoolMember(code, name or str(_l("deleted account")))
-        for code, name in db.session.execute(query)
+        PoolMember(code, name or str(_l("deleted account")), deleted=user_id is None)
+        for code, user_id, name in db.session.execute(query)
     ]
-    return sorted((m for m in members if m.code not in set(excluded)), key=lambda m: m.code)
+    return sorted(
+        (m for m in members if m.code not in set(excluded) and (with_deleted or not m.deleted)),
+        key=lambda m: m.code,
+    )
 
 
 def run_draw(campaign: Campaign, seed: str, actor: User) -> PrizeDraw:
@@ -576,29 +586,39 @@ class Verification:
 
 def verify_draws(campaign: Campaign) -> list[Verification]:
     """Recompute every finished draw from the database as it is now, and hold its stored
-    seed, hash and winner against the recomputation and against the audit record of the
-    draw (each of them altered alone is a mismatch)."""
+    pool, seed, hash and winner against the recomputation and against the audit record of
+    the draw (each of them altered alone is a mismatch); the seed source must have been
+    announced before the seed was entered."""
     checks = []
-    for draw in draws(campaign):
+    attempts = draws(campaign)
+    for draw in attempts:
         if draw.seed is None:
             continue
-        codes = [m.code for m in draw_pool(campaign, draw.pool_kind, draw.excluded_codes or [])]
-        problems = _recompute(draw, codes) if codes else ["pool is empty"]
+        members = draw_pool(campaign, draw.pool_kind, draw.excluded_codes or [], with_deleted=True)
+        problems = _recompute(draw, members)
+        problems += _announced_first(campaign, attempts[0], draw)
         problems += _against_audit(draw)
         checks.append(Verification(draw.attempt, not problems, problems))
     return checks
 
 
-def _recompute(draw: PrizeDraw, codes: list[str]) -> list[str]:
-    """Problems found by redoing the draw with the stored seed over the pool of today."""
-    problems = []
+def _recompute(draw: PrizeDraw, members: list[PoolMember]) -> list[str]:
+    """Problems found by redoing the draw with the stored seed over the pool the database
+    gives: everyone eligible with an account, and those whose account was deleted since
+    only where the stored pool holds them (it was frozen at the draw)."""
     published = [member.get("code") or member.get("tag") for member in draw.pool or []]
     if draw_formula(draw) == FORMULA_CODES:
-        code_of = {code: code for code in codes}
+        labellings = [{m.code: m for m in members}]
     else:  # the key that made the published tags (SECRET_KEY may have moved on since)
-        keys = _draw_keys()
-        tagged = [{pool_tag(code, key): code for code in codes} for key in keys]
-        code_of = next((t for t in tagged if sorted(t) == sorted(published)), tagged[0])
+        labellings = [{pool_tag(m.code, key): m for m in members} for key in _draw_keys()]
+    expected = [
+        {label: m.code for label, m in labelled.items() if not m.deleted or label in published}
+        for labelled in labellings
+    ]
+    code_of = next((e for e in expected if sorted(e) == sorted(published)), expected[0])
+    if not code_of:
+        return ["pool is empty"]
+    problems = []
     if sorted(code_of) != published:
         problems.append(
             f"pool differs: database has {len(code_of)} members, record has {len(published)}"
@@ -609,6 +629,36 @@ def _recompute(draw: PrizeDraw, codes: list[str]) -> list[str]:
     if code_of[result.winner_code] != draw.winner_code:
         problems.append(f"winner differs: {code_of[result.winner_code]} != {draw.winner_code}")
     return problems
+
+
+def _announced_first(campaign: Campaign, first: PrizeDraw, draw: PrizeDraw) -> list[str]:
+    """The seed source (announced with attempt 1; a redraw reuses it) came before the seed,
+    in the row and in the audit log."""
+    if draw.drawn_at is None or not first.announced_at < draw.drawn_at:
+        return ["the seed source was announced after the seed was entered"]
+    ran = db.session.scalar(
+        sa.select(AuditEntry.created_at)
+        .where(
+            AuditEntry.action == "draw.run",
+            AuditEntry.object_id == str(draw.id),
+            *_recorded_with(draw),
+        )
+        .order_by(AuditEntry.id)
+        .limit(1)
+    )
+    # The campaign's latest announcement (SQLite may give a rebuilt campaign an old id).
+    announced = db.session.scalar(
+        sa.select(AuditEntry.created_at)
+        .where(
+            AuditEntry.action == "draw.announce_source",
+            AuditEntry.object_id == str(campaign.id),
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    if announced is None or (ran is not None and not announced < ran):
+        return ["the audit log does not show the announcement before the draw"]
+    return []
 
 
 def _recorded_with(draw: PrizeDraw) -> tuple:

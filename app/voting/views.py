@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app.accounts.decorators import verified_required
 from app.cache import cached_page
-from app.contest.services import Phase, current_campaign, phase
+from app.contest.services import Phase, announced_draw, current_campaign, phase
 from app.extensions import db, limiter
 from app.models import utcnow
 from app.voting import bp
@@ -132,4 +132,6 @@ def results():
         phase=phase(campaign, now) if campaign else None,
         Phase=Phase,
         draws=draws,
+        # Public from the moment it is made: during voting, after close, before publication.
+        announcement=announced_draw(campaign) if campaign else None,
     )

@@ -269,11 +269,11 @@ def test_shortlist_change_keeps_edits(client, db, admin, approved, campaign):
     names = [e.normalised_name for e in approved]
     svc.set_shortlist(campaign, names[:5], admin)
     first = svc.finalists(campaign)[0]
-    svc.update_finalist(first, "น้องไอซี (ICT)", "ความหมายที่แก้ไขแล้วโดยผู้ดูแล", admin)
+    svc.update_finalist(first, "น้อง ไอซี", "ความหมายที่แก้ไขแล้วโดยผู้ดูแล", admin)
     svc.set_shortlist(campaign, [*names[:4], names[5]], admin)
     db.session.commit()
     result = svc.finalists(campaign)
-    assert result[0].display_name == "น้องไอซี (ICT)"
+    assert result[0].display_name == "น้อง ไอซี"
     assert result[-1].normalised_name == names[5]
 
 
@@ -301,11 +301,12 @@ def test_finalist_edit_form(client, db, admin, approved, campaign):
     bad = client.post(url, data={"csrf_token": token, "display_name": "x", "meaning": "สั้น"})
     assert bad.status_code == 400
     good = client.post(
-        url, data={"csrf_token": token, "display_name": "ไอซี", "meaning": "ความหมายใหม่ที่ยาวพอ"}
+        url,
+        data={"csrf_token": token, "display_name": "น้อง ไอซี", "meaning": "ความหมายใหม่ที่ยาวพอ"},
     )
     assert good.status_code == 302
     db.session.refresh(finalist)
-    assert finalist.display_name == "ไอซี"
+    assert finalist.display_name == "น้อง ไอซี"
 
 
 def test_shortlist_locks_when_voting_opens(client, db, admin, approved, campaign):

@@ -4,6 +4,8 @@ formula; /results publishes draw tags, never reference codes."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 
@@ -174,3 +176,26 @@ def test_an_altered_published_pool_alone_is_a_mismatch(drawn, runner):
     code, output = _verify(runner)
     assert code == 1 and "pool differs" in output
     assert "hash differs" not in output and "winner differs" not in output
+
+
+def test_a_seed_entered_before_the_announcement_is_a_mismatch(drawn, runner):
+    """The source must be announced before the seed is entered: the row says when."""
+    draw = drawn["draw"]
+    _alter(draw, announced_at=draw.drawn_at + timedelta(seconds=1))
+    code, output = _verify(runner)
+    assert code == 1 and "MISMATCH" in output
+    assert "announced after the seed was entered" in output
+
+
+def test_an_announcement_moved_back_in_the_row_still_shows_in_the_audit_log(drawn, runner):
+    draw = drawn["draw"]
+    entry = _db.session.scalar(
+        sa.select(AuditEntry).where(AuditEntry.action == "draw.announce_source")
+    )
+    run = _db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "draw.run"))
+    entry.created_at = run.created_at + timedelta(seconds=1)
+    _db.session.commit()
+    code, output = _verify(runner)
+    assert code == 1 and "audit log does not show the announcement before the draw" in output
+    assert "announced after the seed" not in output  # the row itself is still in order
+    assert draw.announced_at < draw.drawn_at
