@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.numbers import format_decimal
 from flask import Flask, current_app, request, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale, gettext
 
 LANG_COOKIE = "lang"
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -74,6 +74,19 @@ def format_datetime(value: datetime | None, lang: str | None = None) -> str:
     return f"{format_date(value, lang)} {format_time(value, lang)}"
 
 
+def format_end(value: datetime | None, lang: str | None = None) -> str:
+    """An END as people read it: a close at exactly 00:00 Bangkok is the end of the day
+    before (``30 Sep 2010 (end of the day)``, ``30 ก.ย. 2553 เวลา 24.00 น.``)."""
+    if value is None:
+        return ""
+    local = to_bangkok(value)
+    if (local.hour, local.minute, local.second, local.microsecond) != (0, 0, 0, 0):
+        return format_datetime(value, lang)
+    day = format_date(local.date() - timedelta(days=1), lang)
+    with force_locale(lang or current_language()):
+        return gettext("%(date)s (end of the day)", date=day)
+
+
 def format_number(value: int | float | None) -> str:
     if value is None:
         return ""
@@ -109,7 +122,11 @@ def _remember_language(response):
 
 def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
-        date=format_date, time=format_time, datetime=format_datetime, number=format_number
+        date=format_date,
+        time=format_time,
+        datetime=format_datetime,
+        end=format_end,
+        number=format_number,
     )
     app.jinja_env.globals.update(
         url_for_language=url_for_language, current_language=current_language

@@ -25,7 +25,14 @@ from flask_login import current_user
 from app.admin import add_menu_item, admin_required, bp
 from app.audit import services as audit
 from app.contest import services as svc
-from app.contest.forms import EmptyForm, FinalistForm, ReviewForm, ScheduleForm, SettingsForm
+from app.contest.forms import (
+    EmptyForm,
+    ExtendVotingForm,
+    FinalistForm,
+    ReviewForm,
+    ScheduleForm,
+    SettingsForm,
+)
 from app.contest.models import Entry, EntryStatus, Finalist
 from app.database import begin_write
 from app.extensions import db
@@ -78,6 +85,7 @@ def contest_overview():
         per_day=per_day,
         peak=peak,
         finalists=svc.finalists(campaign),
+        waiting=_waiting(campaign, now),
     )
 
 
@@ -271,7 +279,25 @@ def shortlist():
         names=svc.approved_names(campaign),
         locked=svc.shortlist_locked(campaign, now),
         form=form,
+        waiting=_waiting(campaign, now),
     )
+
+
+@bp.route("/shortlist/clear", methods=["POST"])
+@admin_required
+def shortlist_clear():
+    campaign, empty = _campaign_or_empty()
+    if empty:
+        return empty
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        svc.clear_shortlist(campaign, _user())
+    except svc.ContestError as error:
+        return problem_page(error)
+    db.session.commit()
+    flash(_("The shortlist has been cleared."), "success")
+    return redirect(url_for("admin.shortlist"))
 
 
 @bp.route("/shortlist/<int:finalist_id>", methods=["GET", "POST"])
@@ -319,6 +345,14 @@ def _local_input(value: datetime | None) -> str:
     return value.astimezone(BANGKOK).strftime("%Y-%m-%dT%H:%M") if value else ""
 
 
+def _read_time(text: str, stored: datetime | None, *, end: bool) -> datetime:
+    """The time a schedule field means; unchanged text keeps the stored time exactly (the
+    input shows minutes, so 23:59:59 would otherwise come back as 23:59)."""
+    if stored is not None and text == _local_input(stored):
+        return stored
+    return svc.parse_bangkok(text, end=end)
+
+
 def _schedule_form(campaign) -> ScheduleForm:
     form = ScheduleForm(prefix="schedule")
     if campaign is not None and not form.is_submitted():
@@ -327,11 +361,47 @@ def _schedule_form(campaign) -> ScheduleForm:
     return form
 
 
+def _extend_form(campaign) -> ExtendVotingForm:
+    form = ExtendVotingForm(prefix="extend")
+    if campaign is not None and not form.is_submitted():
+        form.voting_close.data = _local_input(campaign.voting_close)
+    return form
+
+
+def _waiting(campaign, now) -> dict | None:
+    """Voting's time has come without a complete shortlist: what the admin screens say."""
+    if campaign is None or not svc.voting_waits_for_shortlist(campaign, now):
+        return None
+    return {"saved": svc.finalists_saved(campaign), "count": campaign.finalists_count}
+
+
+def _schedule_context(campaign, extend_form=None) -> dict:
+    now = utcnow()
+    return {
+        "changes": svc.schedule_changes(campaign, now).value,
+        "extend_form": extend_form or _extend_form(campaign),
+        "waiting": _waiting(campaign, now),
+    }
+
+
 def _settings_form(campaign) -> SettingsForm | None:
     if campaign is None:
         return None
     # obj: a locked field is disabled, so the browser does not send it; it keeps its value.
-    return _lock_settings(SettingsForm(prefix="settings", obj=campaign), campaign)
+    return _lock_settings(
+        _lock_fixed(SettingsForm(prefix="settings", obj=campaign), campaign), campaign
+    )
+
+
+def _lock_fixed(form: SettingsForm, campaign) -> SettingsForm:
+    """Disable the settings a saved shortlist or open voting fixes (``svc.locked_settings``);
+    the browser does not send a disabled field, so it keeps the stored value (``obj``)."""
+    for name, why in svc.locked_settings(campaign, utcnow()).items():
+        field = form[name]
+        field.render_kw = {**(field.render_kw or {}), "disabled": True}
+        field.description = why
+        field.validators = []  # nothing sent is not an error: the stored value stands
+    return form
 
 
 def _lock_settings(form: SettingsForm, campaign) -> SettingsForm:
@@ -357,6 +427,7 @@ def campaign():
         schedule_form=_schedule_form(current),
         settings_form=_settings_form(current),
         error=None,
+        **_schedule_context(current),
     )
 
 
@@ -369,7 +440,11 @@ def campaign_schedule():
     if form.validate_on_submit():
         try:
             times = [
-                svc.parse_bangkok(getattr(form, name).data, end=name.endswith("close"))
+                _read_time(
+                    getattr(form, name).data,
+                    getattr(current, name, None),
+                    end=name.endswith("close"),
+                )
                 for name in svc.SCHEDULE_FIELDS
             ]
             svc.set_schedule(current, *times, actor=_user())
@@ -387,6 +462,41 @@ def campaign_schedule():
             schedule_form=form,
             settings_form=_settings_form(current),
             error=error,
+            **_schedule_context(current),
+        ),
+        400,
+    )
+
+
+@bp.route("/campaign/extend", methods=["POST"])
+@admin_required
+def campaign_extend():
+    current = svc.current_campaign()
+    if current is None:
+        abort(404)
+    form = _extend_form(current)
+    error = None
+    if form.validate_on_submit():
+        try:
+            new_close = _read_time(form.voting_close.data, current.voting_close, end=True)
+            svc.extend_voting(current, new_close, form.reason.data, actor=_user())
+        except svc.ScheduleError as problem:
+            db.session.rollback()
+            error = str(problem.message)
+        else:
+            db.session.commit()
+            flash(
+                _("Voting has been extended. The reason is published with the results."), "success"
+            )
+            return redirect(url_for("admin.campaign"))
+    return (
+        render_template(
+            "contest/admin/campaign.html",
+            campaign=current,
+            schedule_form=_schedule_form(current),
+            settings_form=_settings_form(current),
+            error=error,
+            **_schedule_context(current, form),
         ),
         400,
     )
@@ -420,6 +530,7 @@ def campaign_settings():
             schedule_form=_schedule_form(current),
             settings_form=form,
             error=error,
+            **_schedule_context(current),
         ),
         400,
     )
@@ -437,5 +548,6 @@ def dashboard_context() -> dict:
             "countdown": svc.countdown(campaign, now),
             "counts": svc.status_counts(campaign),
             "per_day": svc.entries_per_day(campaign, days=7, now=now),
+            "waiting": _waiting(campaign, now),
         }
     }

@@ -18,6 +18,37 @@ def _show(value) -> str:
     return value.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
+def _refused(error: svc.ContestError):
+    with force_locale("en"):  # the terminal speaks English
+        return click.ClickException(str(error.message))
+
+
+def _find_campaign(campaign_id):
+    if campaign_id is None:
+        return svc.current_campaign()
+    campaign = db.session.get(svc.Campaign, campaign_id)
+    if campaign is None:
+        raise click.ClickException(f"No campaign with id {campaign_id}.")
+    return campaign
+
+
+def _echo(campaign, verb: str) -> None:
+    click.echo(
+        f"{verb} campaign {campaign.id}: "
+        f"submissions {_show(campaign.submissions_open)} – {_show(campaign.submissions_close)}; "
+        f"voting {_show(campaign.voting_open)} – {_show(campaign.voting_close)}"
+    )
+
+
+_CAMPAIGN_OPTION = click.option(
+    "--campaign",
+    "campaign_id",
+    type=int,
+    default=None,
+    help="Campaign id (default: the current one; a new one is created when none exists).",
+)
+
+
 @campaign_cli.command("schedule")
 @click.option(
     "--submissions",
@@ -30,18 +61,19 @@ def _show(value) -> str:
     "--voting", nargs=2, required=True, metavar="START END", help="When voting opens and closes."
 )
 @click.option(
-    "--campaign",
-    "campaign_id",
-    type=int,
+    "--reason",
     default=None,
-    help="Campaign id (default: the current one; a new one is created when none exists).",
+    help="Why voting's close moves later (required for that once voting has opened; published).",
 )
-def schedule(submissions, voting, campaign_id):
+@_CAMPAIGN_OPTION
+def schedule(submissions, voting, reason, campaign_id):
     """Set the schedule of the current campaign.
 
     Dates are ISO (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]) in Asia/Bangkok time unless they carry
-    an offset. A date-only START means 00:00 that day; a date-only END means 23:59:59 that day.
-    Each window is open from its START (included) to its END (excluded).
+    an offset. A date-only START means 00:00 that day; a date-only END means the whole of that
+    day (until 00:00 the next day). Each window is open from its START (included) to its END
+    (excluded). Voting cannot open (now) before the shortlist is complete; once it has opened,
+    only its close may move later, with --reason; after it closes, nothing changes.
     """
     try:
         times = [
@@ -51,23 +83,32 @@ def schedule(submissions, voting, campaign_id):
             svc.parse_bangkok(voting[1], end=True),
         ]
         svc.check_schedule(*times)
+        campaign = _find_campaign(campaign_id)
+        created = campaign is None
+        campaign = svc.set_schedule(campaign, *times, reason=reason)
     except svc.ScheduleError as error:
-        with force_locale("en"):  # the terminal speaks English
-            raise click.ClickException(str(error.message)) from error
-    if campaign_id is not None:
-        campaign = db.session.get(svc.Campaign, campaign_id)
-        if campaign is None:
-            raise click.ClickException(f"No campaign with id {campaign_id}.")
-    else:
-        campaign = svc.current_campaign()
-    created = campaign is None
-    campaign = svc.set_schedule(campaign, *times)
+        db.session.rollback()
+        raise _refused(error) from error
     db.session.commit()
-    click.echo(
-        f"{'Created' if created else 'Updated'} campaign {campaign.id}: "
-        f"submissions {_show(campaign.submissions_open)} – {_show(campaign.submissions_close)}; "
-        f"voting {_show(campaign.voting_open)} – {_show(campaign.voting_close)}"
-    )
+    _echo(campaign, "Created" if created else "Updated")
+
+
+@campaign_cli.command("extend-voting")
+@click.argument("end")
+@click.option("--reason", required=True, help="Why voting is extended (published with results).")
+@_CAMPAIGN_OPTION
+def extend_voting(end, reason, campaign_id):
+    """Move voting's close later while voting is open (END as for `schedule`)."""
+    campaign = _find_campaign(campaign_id)
+    if campaign is None:
+        raise click.ClickException("There is no campaign.")
+    try:
+        svc.extend_voting(campaign, svc.parse_bangkok(end, end=True), reason)
+    except svc.ScheduleError as error:
+        db.session.rollback()
+        raise _refused(error) from error
+    db.session.commit()
+    _echo(campaign, "Extended voting of")
 
 
 bp.cli.add_command(campaign_cli)

@@ -85,6 +85,11 @@ class ReviewForm(FlaskForm):
             raise ValidationError(_l("Please give a reason for rejecting."))
 
 
+END_HINT = _l(
+    "The end itself is excluded: to include the whole of a day, end at 00:00 of the next day."
+)
+
+
 class ScheduleForm(FlaskForm):
     submissions_open = StringField(
         _l("Name proposals open"),
@@ -94,6 +99,7 @@ class ScheduleForm(FlaskForm):
     )
     submissions_close = StringField(
         _l("Name proposals close"),
+        description=END_HINT,
         filters=[_strip],
         validators=[DataRequired(message=REQUIRED)],
         render_kw={"type": "datetime-local"},
@@ -106,9 +112,31 @@ class ScheduleForm(FlaskForm):
     )
     voting_close = StringField(
         _l("Voting closes"),
+        description=END_HINT,
         filters=[_strip],
         validators=[DataRequired(message=REQUIRED)],
         render_kw={"type": "datetime-local"},
+    )
+
+
+class ExtendVotingForm(FlaskForm):
+    """Once voting has opened: its close may only move later, with a published reason."""
+
+    voting_close = StringField(
+        _l("Voting closes"),
+        description=END_HINT,
+        filters=[_strip],
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"type": "datetime-local"},
+    )
+    reason = TextAreaField(
+        _l("Reason for the extension (published on the results page)"),
+        filters=[_strip],
+        validators=[
+            DataRequired(message=_l("Please give the reason for extending voting.")),
+            Length(max=svc.EXTENSION_REASON_MAX, message=_l("Use at most %(max)d characters.")),
+        ],
+        render_kw={"rows": 3, "maxlength": svc.EXTENSION_REASON_MAX},
     )
 
 

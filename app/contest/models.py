@@ -87,6 +87,12 @@ class Campaign(TimestampMixin, db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
     )
+    # Published on the results page: why voting closes later than first announced.
+    voting_extensions: Mapped[list[VotingExtension]] = relationship(
+        order_by="(VotingExtension.created_at, VotingExtension.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     def title(self, lang: str) -> str:
         return self.title_th if lang == "th" else self.title_en
@@ -176,3 +182,24 @@ class Finalist(db.Model):
 
     def __repr__(self) -> str:
         return f"<Finalist {self.id} {self.display_name!r}>"
+
+
+class VotingExtension(db.Model):
+    """Voting's close moved later while voting was open: the only schedule change allowed
+    then, always with a reason that the results page publishes."""
+
+    __tablename__ = "voting_extension"
+    __table_args__ = (
+        sa.CheckConstraint("new_close > previous_close", name="extends"),
+        sa.Index("ix_voting_extension_campaign_id", "campaign_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(sa.ForeignKey("campaign.id", ondelete="CASCADE"))
+    previous_close: Mapped[datetime]
+    new_close: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<VotingExtension {self.id} to {self.new_close:%Y-%m-%d %H:%M}>"

@@ -138,7 +138,10 @@ PHASE_LABELS = {
 
 def phase(campaign: Campaign, now: datetime) -> Phase:
     """The phase at ``now`` (aware). Each window includes its opening instant and excludes its
-    closing one: at ``submissions_close`` the campaign is already in review."""
+    closing one: at ``submissions_close`` the campaign is already in review.
+
+    Voting opens only on a complete shortlist: past ``voting_open`` without one, the campaign
+    stays in review (and staff are told loudly, see ``voting_waits_for_shortlist``)."""
     if now.tzinfo is None:
         raise ValueError("phase() needs an aware datetime")
     if campaign.results_published_at is not None:
@@ -147,11 +150,56 @@ def phase(campaign: Campaign, now: datetime) -> Phase:
         return Phase.UPCOMING
     if now < campaign.submissions_close:
         return Phase.SUBMISSIONS
-    if now < campaign.voting_open:
+    if now < campaign.voting_open or not _ballot_ready(campaign):
         return Phase.REVIEW
     if now < campaign.voting_close:
         return Phase.VOTING
     return Phase.CLOSED
+
+
+def finalists_saved(campaign: Campaign) -> int:
+    """How many finalists the campaign's shortlist holds (0 before one is saved)."""
+    if campaign.id is None:  # not stored yet (a new campaign, or a test's plain object)
+        return len(campaign.finalists)
+    return db.session.scalar(
+        sa.select(sa.func.count(Finalist.id)).where(Finalist.campaign_id == campaign.id)
+    )
+
+
+def shortlist_complete(campaign: Campaign) -> bool:
+    """Exactly ``finalists_count`` finalists: the only shortlist voting may open on."""
+    return finalists_saved(campaign) == campaign.finalists_count
+
+
+def _votes_exist(campaign: Campaign) -> bool:
+    if campaign.id is None:
+        return False
+    from app.voting.models import Vote  # voting builds on the contest, not the other way
+
+    return (
+        db.session.scalar(sa.select(Vote.id).where(Vote.campaign_id == campaign.id).limit(1))
+        is not None
+    )
+
+
+def _ballot_ready(campaign: Campaign) -> bool:
+    # Votes already cast mean voting did open (a campaign from before this rule keeps them).
+    return shortlist_complete(campaign) or _votes_exist(campaign)
+
+
+def voting_has_opened(campaign: Campaign, now: datetime) -> bool:
+    """Voting is open or over: from then on the shortlist and the schedule are fixed (only
+    an extension of the close, with a reason, is left while voting runs)."""
+    return phase(campaign, now) in (Phase.VOTING, Phase.CLOSED, Phase.ANNOUNCED)
+
+
+def voting_waits_for_shortlist(campaign: Campaign, now: datetime) -> bool:
+    """Voting's opening time has come, but the shortlist is not complete: still in review."""
+    return (
+        campaign.results_published_at is None
+        and now >= campaign.voting_open
+        and phase(campaign, now) is Phase.REVIEW
+    )
 
 
 @dataclass(frozen=True)
@@ -174,6 +222,8 @@ def next_milestone(campaign: Campaign, now: datetime) -> Milestone | None:
     if current not in _NEXT:
         return None
     field, label = _NEXT[current]
+    if getattr(campaign, field) <= now:
+        return None  # voting waits for the shortlist: no date to count down to
     return Milestone(label, getattr(campaign, field))
 
 
@@ -262,14 +312,16 @@ SETTINGS_FIELDS = (
 
 
 def end_of_day(day: date) -> datetime:
-    """A date-only END: the last second of that day in Bangkok (23:59:59), as UTC."""
-    return datetime.combine(day, time(23, 59, 59), BANGKOK)
+    """A date-only END: the whole of that day, so 00:00 of the next day in Bangkok (ends are
+    exclusive: a vote at 23:59:59.5 on the last day still counts)."""
+    return datetime.combine(day + timedelta(days=1), time(0, 0), BANGKOK)
 
 
 def parse_bangkok(text: str, *, end: bool = False) -> datetime:
     """An ISO date or date-time read in Asia/Bangkok (unless it carries its own offset).
 
-    A date alone means 00:00 for a START and 23:59:59 for an END.
+    A date alone means 00:00 for a START and the whole day (until 00:00 the next day) for an
+    END.
     """
     text = (text or "").strip()
     try:
@@ -306,6 +358,15 @@ def check_schedule(
         raise ScheduleError(_l("Voting cannot open before name proposals close."))
 
 
+EXTENSION_REASON_MAX = 500
+
+
+def _aware_utc(times) -> list[datetime]:
+    if any(value.tzinfo is None for value in times):
+        raise ValueError("schedule times must be aware")
+    return [value.astimezone(UTC) for value in times]
+
+
 def set_schedule(
     campaign: Campaign | None,
     submissions_open: datetime,
@@ -314,13 +375,114 @@ def set_schedule(
     voting_close: datetime,
     *,
     actor: User | None = None,
+    reason: str | None = None,
+    now: datetime | None = None,
 ) -> Campaign:
-    """Set the four dates (creating a campaign when there is none); audited."""
-    times = [submissions_open, submissions_close, voting_open, voting_close]
-    if any(value.tzinfo is None for value in times):
-        raise ValueError("schedule times must be aware")
-    times = [value.astimezone(UTC) for value in times]
+    """Set the four dates (creating a campaign when there is none); audited.
+
+    Before voting opens, any schedule that is in order, except one whose voting would open
+    now (or has ended) without a complete shortlist. Once voting has opened, only its close
+    may move, later, with a reason (``extend_voting``); after the close, nothing."""
+    now = now or utcnow()
+    times = _aware_utc([submissions_open, submissions_close, voting_open, voting_close])
     check_schedule(*times)
+    if campaign is not None and voting_has_opened(campaign, now):
+        return _extend_voting(campaign, times, reason, actor, now)
+    if times[3] <= now:
+        raise ScheduleError(_l("Voting cannot close in the past: it has not opened yet."))
+    if times[2] <= now and (campaign is None or not shortlist_complete(campaign)):
+        count = campaign.finalists_count if campaign is not None else 5
+        raise ScheduleError(
+            _l(
+                "Voting cannot open before the shortlist is complete (%(saved)d of %(count)d "
+                "names chosen). Save the shortlist first, or let voting open later.",
+                saved=finalists_saved(campaign) if campaign is not None else 0,
+                count=count,
+            )
+        )
+    return _store_schedule(campaign, times, actor)
+
+
+class ScheduleChanges(enum.StrEnum):
+    """What the schedule still allows: anything in order; only extending voting; nothing."""
+
+    ANY = "any"
+    EXTEND = "extend"
+    NONE = "none"
+
+
+def schedule_changes(campaign: Campaign | None, now: datetime) -> ScheduleChanges:
+    if campaign is None or not voting_has_opened(campaign, now):
+        return ScheduleChanges.ANY
+    if phase(campaign, now) is Phase.VOTING:
+        return ScheduleChanges.EXTEND
+    return ScheduleChanges.NONE
+
+
+def seed_schedule(campaign: Campaign | None, *times: datetime) -> Campaign:
+    """For the demo and the tests only: the four dates as given (in order, but past the rules
+    of change), to place a campaign in any phase. Staff screens and the CLI never use it."""
+    times = _aware_utc(times)
+    check_schedule(*times)
+    return _store_schedule(campaign, times, None)
+
+
+def extend_voting(
+    campaign: Campaign,
+    voting_close: datetime,
+    reason: str | None,
+    *,
+    actor: User | None = None,
+    now: datetime | None = None,
+) -> Campaign:
+    """Move voting's close later while voting is open, with a reason (published); audited."""
+    dates = [getattr(campaign, name) for name in SCHEDULE_FIELDS[:3]] + [voting_close]
+    return set_schedule(campaign, *dates, actor=actor, reason=reason, now=now)
+
+
+def _extend_voting(campaign, times, reason, actor, now) -> Campaign:
+    from app.contest.models import VotingExtension
+
+    if phase(campaign, now) is not Phase.VOTING:
+        raise ScheduleError(_l("Voting has closed: the schedule can no longer change."))
+    current = [getattr(campaign, name) for name in SCHEDULE_FIELDS]
+    if times[:3] != current[:3]:
+        raise ScheduleError(
+            _l("Voting has opened: the only change left is to extend its close, with a reason.")
+        )
+    if times[3] == current[3]:
+        return campaign  # nothing changed
+    if times[3] < current[3]:
+        raise ScheduleError(_l("Voting has opened: its close can move later, never earlier."))
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ScheduleError(
+            _l("Please give the reason for extending voting: it is published with the results.")
+        )
+    if len(reason) > EXTENSION_REASON_MAX:
+        raise ScheduleError(
+            _l("A reason has at most %(max)d characters.", max=EXTENSION_REASON_MAX)
+        )
+    db.session.add(
+        VotingExtension(
+            campaign_id=campaign.id, previous_close=current[3], new_close=times[3], reason=reason
+        )
+    )
+    campaign.voting_close = times[3]
+    db.session.flush()
+    audit.record(
+        "campaign.extend_voting",
+        "campaign",
+        campaign.id,
+        before={"voting_close": current[3].isoformat()},
+        after={"voting_close": times[3].isoformat()},
+        reason=reason,
+        actor=actor,
+    )
+    return campaign
+
+
+def _store_schedule(campaign: Campaign | None, times: list[datetime], actor) -> Campaign:
     before = None
     if campaign is None:
         campaign = Campaign(
@@ -353,6 +515,24 @@ def set_schedule(
     return campaign
 
 
+FINALISTS_COUNT_LOCKED = _l(
+    "The number of finalists cannot change while a shortlist is saved: clear the shortlist "
+    "first (on the Shortlist screen), then change the number."
+)
+
+
+def locked_settings(campaign: Campaign, now: datetime) -> dict[str, object]:
+    """The settings staff cannot change now, each with the sentence that says why (the
+    settings screen shows them locked; ``update_settings`` refuses them)."""
+    locked: dict[str, object] = {}
+    if shortlist_locked(campaign, now):
+        why = _l("Fixed since voting opened.")
+        locked.update(finalists_count=why, draw_pool=why, results_visibility=why)
+    elif finalists_saved(campaign):
+        locked["finalists_count"] = FINALISTS_COUNT_LOCKED
+    return locked
+
+
 def update_settings(campaign: Campaign, values: dict, *, actor: User | None = None) -> None:
     """Titles, rules, prize and the numeric settings; audited."""
     entries_per_person = int(values.get("entries_per_person", campaign.entries_per_person))
@@ -363,6 +543,8 @@ def update_settings(campaign: Campaign, values: dict, *, actor: User | None = No
         )
     if not 2 <= finalists_count <= MAX_FINALISTS:
         raise ScheduleError(_l("Finalists must be between 2 and %(max)d.", max=MAX_FINALISTS))
+    if finalists_count != campaign.finalists_count and finalists_saved(campaign):
+        raise ScheduleError(FINALISTS_COUNT_LOCKED)
     if values.get("draw_pool", campaign.draw_pool) != campaign.draw_pool and draw_pool_locked(
         campaign, for_update=True
     ):
@@ -1025,16 +1207,10 @@ FINALIST_FIELDS = ("display_name", "meaning", "position")
 
 
 def shortlist_locked(campaign: Campaign, now: datetime) -> bool:
-    """Locked from the moment voting opens, and for good once any vote exists (votes point at
-    the finalists, even if the schedule is moved back later)."""
-    if now >= campaign.voting_open or campaign.results_published_at is not None:
-        return True
-    from app.voting.models import Vote  # voting builds on the contest, not the other way
-
-    return (
-        db.session.scalar(sa.select(Vote.id).where(Vote.campaign_id == campaign.id).limit(1))
-        is not None
-    )
+    """Locked from the moment voting opens (on a complete shortlist: until then it stays
+    fixable, even past ``voting_open``), and for good once any vote exists (votes point at
+    the finalists)."""
+    return voting_has_opened(campaign, now) or _votes_exist(campaign)
 
 
 def _check_unlocked(campaign: Campaign, now: datetime | None) -> None:
@@ -1081,6 +1257,10 @@ def set_shortlist(
     """Make the shortlist exactly these approved normalised names (in this order); finalists
     kept from before keep their edited display name and meaning. Audited."""
     _check_unlocked(campaign, now)
+    if (now or utcnow()) >= campaign.voting_close:
+        raise ShortlistError(
+            _l("Voting's dates have passed: set a new schedule before saving the shortlist.")
+        )
     names = [n for n in dict.fromkeys(names) if n]
     if len(names) != campaign.finalists_count:
         raise ShortlistError(
@@ -1136,6 +1316,24 @@ def set_shortlist(
         actor=actor,
     )
     return ordered
+
+
+def clear_shortlist(campaign: Campaign, actor: User, now: datetime | None = None) -> None:
+    """Remove every finalist (before voting opens), so that the number of finalists can
+    change; audited."""
+    _check_unlocked(campaign, now)
+    current = finalists(campaign)
+    for finalist in current:
+        db.session.delete(finalist)
+    db.session.flush()
+    audit.record(
+        "shortlist.clear",
+        "campaign",
+        campaign.id,
+        before={"names": [f.normalised_name for f in current]},
+        after={"names": []},
+        actor=actor,
+    )
 
 
 def update_finalist(

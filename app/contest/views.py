@@ -116,3 +116,11 @@ def my_entries():
         campaign=campaign,
         can_submit=can_submit,
     )
+
+
+def _voting_waits(campaign) -> bool:
+    return svc.voting_waits_for_shortlist(campaign, utcnow())
+
+
+# Voting's time has come without a complete shortlist: pages say so instead of a past date.
+bp.add_app_template_global(_voting_waits, "voting_waits")

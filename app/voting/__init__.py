@@ -15,14 +15,14 @@ def _search_finalists(terms: list[str]) -> list:
     from flask import url_for
     from flask_babel import lazy_gettext as _l
 
-    from app.contest.services import current_campaign
+    from app.contest.services import current_campaign, voting_has_opened
     from app.models import utcnow
     from app.news.services import SearchHit
     from app.voting.services import ballot
 
     campaign = current_campaign()
     # The shortlist is public once voting opens; before, staff may still be changing it.
-    if campaign is None or not terms or utcnow() < campaign.voting_open:
+    if campaign is None or not terms or not voting_has_opened(campaign, utcnow()):
         return []
     wanted = [term.casefold() for term in terms]
     return [

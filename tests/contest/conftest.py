@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from app.contest import services as svc
-from app.contest.models import Campaign
+from app.contest.models import Campaign, Finalist
 from app.extensions import db as _db
 from app.models import utcnow
 from tests.factories import PASSWORD, UserFactory
@@ -29,15 +29,29 @@ def schedule_for(phase: str, now=None):
 
 
 def make_campaign(phase: str = "submissions", **settings) -> Campaign:
-    campaign = svc.set_schedule(None, *schedule_for(phase))
+    """A campaign placed in ``phase`` (a seed, past the rules of schedule change); from voting
+    on it gets a complete shortlist of placeholder names, since voting opens only on one."""
+    campaign = svc.seed_schedule(None, *schedule_for(phase))
     for name, value in settings.items():
         setattr(campaign, name, value)
+    if phase in ("voting", "closed"):
+        for position in range(1, campaign.finalists_count + 1):
+            _db.session.add(
+                Finalist(
+                    campaign_id=campaign.id,
+                    normalised_name=f"ชื่อที่{position}",
+                    display_name=f"ชื่อที่ {position}",
+                    meaning="ความหมายของชื่อที่ผ่านเข้ารอบ",
+                    position=position,
+                )
+            )
     _db.session.commit()
     return campaign
 
 
 def move_to(campaign: Campaign, phase: str) -> None:
-    svc.set_schedule(campaign, *schedule_for(phase))
+    """Time travel for tests: the schedule set directly (``seed_schedule``)."""
+    svc.seed_schedule(campaign, *schedule_for(phase))
     _db.session.commit()
 
 

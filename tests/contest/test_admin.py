@@ -24,6 +24,8 @@ ADMIN_ONLY = {
     "admin.campaign",
     "admin.campaign_schedule",
     "admin.campaign_settings",
+    "admin.campaign_extend",
+    "admin.shortlist_clear",
     "admin.users",
     "admin.user_role",
     "admin.user_disable",
@@ -335,6 +337,7 @@ def test_shortlist_locks_when_voting_opens(client, db, admin, approved, campaign
 
 
 def test_lock_instant_is_voting_open(db, admin, approved, campaign):
+    svc.set_shortlist(campaign, [e.normalised_name for e in approved][:5], admin)
     assert not svc.shortlist_locked(campaign, campaign.voting_open - svc.timedelta(microseconds=1))
     assert svc.shortlist_locked(campaign, campaign.voting_open)
 

@@ -76,19 +76,20 @@ def test_schedule_creates_a_campaign_with_bangkok_dates(runner, db):
             "campaign",
             "schedule",
             "--submissions",
-            "2010-08-01",
-            "2010-08-31",
+            "2040-08-01",
+            "2040-08-31",
             "--voting",
-            "2010-09-01",
-            "2010-09-30T18:00",
+            "2040-09-01",
+            "2040-09-30T18:00",
         ]
     )
     assert result.exit_code == 0, result.output
     assert "Created campaign" in result.output
     campaign = db.session.scalar(sa.select(Campaign))
-    assert campaign.submissions_open == datetime(2010, 8, 1, tzinfo=BANGKOK)
-    assert campaign.submissions_close == datetime(2010, 8, 31, 23, 59, 59, tzinfo=BANGKOK)
-    assert campaign.voting_close == datetime(2010, 9, 30, 18, 0, tzinfo=BANGKOK)
+    assert campaign.submissions_open == datetime(2040, 8, 1, tzinfo=BANGKOK)
+    # A date-only END is the whole of that day: until 00:00 the next day, excluded.
+    assert campaign.submissions_close == datetime(2040, 9, 1, 0, 0, tzinfo=BANGKOK)
+    assert campaign.voting_close == datetime(2040, 9, 30, 18, 0, tzinfo=BANGKOK)
     assert db.session.scalar(sa.select(AuditEntry.action)) == "campaign.schedule"
 
 

@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.contest import services as svc
-from app.contest.models import Campaign
+from app.contest.models import Campaign, Finalist
 from app.contest.services import Phase, phase
 from app.i18n import BANGKOK
 
@@ -17,14 +17,21 @@ SC = datetime(2010, 8, 31, 23, 59, 59, tzinfo=BANGKOK)
 VO = datetime(2010, 9, 1, 0, 0, tzinfo=BANGKOK)
 VC = datetime(2010, 9, 30, 23, 59, 59, tzinfo=BANGKOK)
 TICK = timedelta(microseconds=1)
+BEFORE = SO - timedelta(days=30)  # "now" for schedules set ahead of the contest
 
 
-def _campaign(**extra) -> Campaign:
+def _campaign(shortlisted: int = 5, **extra) -> Campaign:
+    """A campaign (not stored) with ``shortlisted`` of its 5 finalists chosen."""
     return Campaign(
         submissions_open=SO.astimezone(UTC),
         submissions_close=SC.astimezone(UTC),
         voting_open=VO.astimezone(UTC),
         voting_close=VC.astimezone(UTC),
+        finalists_count=5,
+        finalists=[
+            Finalist(normalised_name=f"n{i}", display_name=f"n{i}", meaning="m", position=i)
+            for i in range(1, shortlisted + 1)
+        ],
         **extra,
     )
 
@@ -85,7 +92,7 @@ def test_next_milestone_and_countdown(app):
     ("text", "end", "expected"),
     [
         ("2010-09-01", False, datetime(2010, 9, 1, 0, 0, tzinfo=BANGKOK)),
-        ("2010-09-30", True, datetime(2010, 9, 30, 23, 59, 59, tzinfo=BANGKOK)),
+        ("2010-09-30", True, datetime(2010, 10, 1, 0, 0, tzinfo=BANGKOK)),  # the whole day
         ("2010-09-01T08:30", False, datetime(2010, 9, 1, 8, 30, tzinfo=BANGKOK)),
         ("2010-09-01T08:30+00:00", True, datetime(2010, 9, 1, 8, 30, tzinfo=UTC)),
     ],
@@ -132,7 +139,7 @@ def test_voting_may_open_the_instant_submissions_close(app):
     ],
 )
 def test_the_database_checks_too(db, field, value):
-    campaign = svc.set_schedule(None, SO, SC, VO, VC)
+    campaign = svc.set_schedule(None, SO, SC, VO, VC, now=BEFORE)
     db.session.commit()
     values = {field: value.astimezone(UTC) if isinstance(value, datetime) else value}
     with pytest.raises(sa.exc.IntegrityError):
@@ -142,8 +149,8 @@ def test_the_database_checks_too(db, field, value):
 
 
 def test_current_campaign_is_the_latest_not_archived(db):
-    old = svc.set_schedule(None, SO, SC, VO, VC)
-    newer = svc.set_schedule(None, *(t + timedelta(days=365) for t in (SO, SC, VO, VC)))
+    old = svc.set_schedule(None, SO, SC, VO, VC, now=BEFORE)
+    newer = svc.set_schedule(None, *(t + timedelta(days=365) for t in (SO, SC, VO, VC)), now=BEFORE)
     db.session.commit()
     assert svc.current_campaign() == newer
     newer.archived = True
@@ -154,8 +161,8 @@ def test_current_campaign_is_the_latest_not_archived(db):
 def test_schedule_change_is_audited(db):
     from app.audit.models import AuditEntry
 
-    campaign = svc.set_schedule(None, SO, SC, VO, VC)
-    svc.set_schedule(campaign, SO, SC, VO, VC + timedelta(days=1))
+    campaign = svc.set_schedule(None, SO, SC, VO, VC, now=BEFORE)
+    svc.set_schedule(campaign, SO, SC, VO, VC + timedelta(days=1), now=BEFORE)
     db.session.commit()
     entries = db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id)).all()
     assert [e.action for e in entries] == ["campaign.schedule", "campaign.schedule"]
