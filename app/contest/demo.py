@@ -1,8 +1,17 @@
-"""Demo campaign for ``flask seed-demo --phase P``: schedule, entries and finalists."""
+"""Demo campaign for ``flask seed-demo --phase P``: its schedule, entries and shortlist.
+
+The demo campaign lives its life through the services on a clock of its own (the ``now``
+they take): it is scheduled the day before proposals open, takes its entries in the
+proposal window and its shortlist the day before voting opens; ``app.voting.demo`` then
+announces the draw, votes, publishes and draws at times that fit. A demo campaign already in
+the phase asked for is kept (and completed); any other is deleted with all its rows and
+built again, since the rules rightly refuse to move a campaign back or to close voting
+early. Campaigns without the demo mark are never touched.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
@@ -11,6 +20,7 @@ from app.contest import services as svc
 from app.contest.models import Campaign, Entry, EntryStatus
 from app.demo import DEMO_CITIZENS
 from app.extensions import db
+from app.i18n import BANGKOK
 from app.models import utcnow
 
 DEMO_MARK = "[demo]"  # in rules_en, so a real campaign is never moved by the seeder
@@ -47,105 +57,152 @@ DEMO_ENTRIES = [
 ]
 
 
-def _schedule(phase: str):
-    now = utcnow().replace(microsecond=0)
-    day = timedelta(days=1)
+DAY = timedelta(days=1)
+LOTTERY_DAYS = (1, 16)  # the Government Lottery draws on the 1st and the 16th of each month
+
+
+def _midnight(day: date) -> datetime:
+    """00:00 of ``day`` in Bangkok: the demo's windows open and close at midnight."""
+    return datetime.combine(day, time(0, 0), BANGKOK)
+
+
+def lottery_day(campaign: Campaign) -> date:
+    """The lottery draw whose first prize seeds the demo's prize draw: the first one on or
+    after the day voting closes, so nobody knows the number while voting runs."""
+    day = campaign.voting_close.astimezone(BANGKOK).date()
+    while day.day not in LOTTERY_DAYS:
+        day += DAY
+    return day
+
+
+def demo_schedule(phase: str, now: datetime) -> tuple[datetime, datetime, datetime, datetime]:
+    """Four dates that put ``now`` in ``phase``. Once voting is over it closed at the
+    midnight before the latest lottery draw, whose number is known by now."""
+    today = now.astimezone(BANGKOK).date()
     if phase == "submissions":
-        return now - 3 * day, now + 10 * day, now + 12 * day, now + 20 * day
-    if phase == "voting":
-        return now - 20 * day, now - 8 * day, now - 2 * day, now + 7 * day
-    return now - 40 * day, now - 28 * day, now - 20 * day, now - 1 * day  # closed
+        days = (today - 3 * DAY, today + 10 * DAY, today + 12 * DAY, today + 20 * DAY)
+    elif phase == "voting":
+        days = (today - 20 * DAY, today - 8 * DAY, today - 2 * DAY, today + 7 * DAY)
+    else:  # counting, closed
+        close = today - DAY
+        while close.day not in LOTTERY_DAYS:
+            close -= DAY
+        days = (close - 33 * DAY, close - 19 * DAY, close - 14 * DAY, close)
+    return tuple(_midnight(day) for day in days)
 
 
-def _demo_campaign() -> Campaign | None:
-    return db.session.scalar(
-        sa.select(Campaign).where(Campaign.rules_en.contains(DEMO_MARK)).order_by(Campaign.id)
+def _demo_campaigns() -> list[Campaign]:
+    query = sa.select(Campaign).where(Campaign.rules_en.contains(DEMO_MARK))
+    return list(db.session.scalars(query.order_by(Campaign.id.desc())))
+
+
+def demo_campaign() -> Campaign | None:
+    """The demo campaign (the newest one carrying the demo mark)."""
+    campaigns = _demo_campaigns()
+    return campaigns[0] if campaigns else None
+
+
+def demo_state(campaign: Campaign, now: datetime) -> str | None:
+    """Which demo phase the campaign shows at ``now``; None when it shows none of them well."""
+    from app.voting.models import PrizeDraw  # voting builds on the contest, not the other way
+
+    current = svc.phase(campaign, now)
+    finished = (
+        campaign.voting_close <= now and lottery_day(campaign) < now.astimezone(BANGKOK).date()
     )
+    if current is svc.Phase.SUBMISSIONS and not svc.finalists(campaign):
+        return "submissions"
+    if current is svc.Phase.VOTING:
+        return "voting"
+    if current is svc.Phase.CLOSED and finished:
+        return "counting"
+    drawn = sa.select(PrizeDraw.id).where(
+        PrizeDraw.campaign_id == campaign.id, PrizeDraw.seed.is_not(None)
+    )
+    if current is svc.Phase.ANNOUNCED and finished and db.session.scalar(drawn.limit(1)):
+        return "closed"
+    return None
 
 
 def seed_contest(phase: str) -> str:
-    """The demo campaign in ``phase`` (moved there if it exists), entries and finalists."""
-    campaign = _demo_campaign()
-    submissions_open, submissions_close, voting_open, voting_close = _schedule(phase)
-    if campaign is None:
-        campaign = svc.seed_schedule(
-            None, submissions_open, submissions_close, voting_open, voting_close
-        )
-        campaign.rules_en = f"{svc.DEFAULT_RULES_EN} {DEMO_MARK}"
-    else:
-        # Move every date at once (a seed: past the rules of change that bind staff).
-        svc.seed_schedule(campaign, submissions_open, submissions_close, voting_open, voting_close)
+    """The demo campaign in ``phase``: kept when it is there (or only the results and the draw
+    are missing), otherwise built anew."""
+    now = utcnow().replace(microsecond=0)
+    campaign = demo_campaign()
+    if campaign is not None:
+        state = demo_state(campaign, now)
+        if state == phase or (state, phase) == ("counting", "closed"):
+            return f"demo campaign {campaign.id} kept in phase {phase}"
+    # The new one first: SQLite gives the largest ids again once their rows are deleted, and
+    # the audit log names rows by id (a new draw must not meet the old draw's record).
+    campaign = build_demo_campaign(phase, now)
+    line = f"demo campaign {campaign.id} built in phase {phase}"
+    line += f": {len(svc.finalists(campaign))} finalists"
+    for old in _demo_campaigns():
+        if old.id != campaign.id:
+            remove_demo_campaign(old)
+    return line
+
+
+def remove_demo_campaign(campaign: Campaign) -> None:
+    """Delete a demo campaign with every row of it (entries, finalists, votes, results and
+    draws); votes first, since they hold on to their finalist."""
+    from app.voting.models import Vote
+
+    if DEMO_MARK not in (campaign.rules_en or ""):
+        raise ValueError("only the demo campaign is removed")
     db.session.flush()
-    added = 0
+    db.session.execute(sa.delete(Vote).where(Vote.campaign_id == campaign.id))
+    db.session.execute(sa.delete(Campaign).where(Campaign.id == campaign.id))
+    db.session.expire_all()
+
+
+def build_demo_campaign(phase: str, now: datetime) -> Campaign:
+    """A new demo campaign, walked through the contest services on its own clock."""
+    times = demo_schedule(phase, now)
+    campaign = svc.set_schedule(None, *times, now=times[0] - DAY)
+    campaign.rules_en = f"{svc.DEFAULT_RULES_EN} {DEMO_MARK}"
+    _add_entries(campaign, min(now, times[1]))
+    if phase != "submissions":
+        names = [n.normalised_name for n in svc.approved_names(campaign)]
+        svc.set_shortlist(campaign, names[: campaign.finalists_count], None, now=times[2] - DAY)
+    db.session.flush()
+    return campaign
+
+
+def _add_entries(campaign: Campaign, until: datetime) -> None:
+    """The demo entries, sent one after another in the proposal window up to ``until`` and
+    reviewed a few hours later (the pending ones wait)."""
     users = [accounts.find_user_by_email(email) for _name, email in DEMO_CITIZENS]
-    for index, name, meaning, status, reason in DEMO_ENTRIES:
+    step = (until - campaign.submissions_open) / (len(DEMO_ENTRIES) + 1)
+    seqs: dict[str, int] = {}
+    for number, (index, name, meaning, status, reason) in enumerate(DEMO_ENTRIES, start=1):
         user = users[index]
         if user is None:
             continue
         key = svc.owner_key(user)
-        normalised = svc.normalise_name(name)
-        exists = db.session.scalar(
-            sa.select(Entry.id).where(
-                Entry.campaign_id == campaign.id,
-                Entry.owner_key == key,
-                Entry.normalised_name == normalised,
-            )
-        )
-        if exists:
-            continue
-        seq = (
-            db.session.scalar(
-                sa.select(sa.func.max(Entry.seq)).where(
-                    Entry.campaign_id == campaign.id, Entry.owner_key == key
-                )
-            )
-            or 0
-        ) + 1
+        seqs[key] = seqs.get(key, 0) + 1
+        sent = campaign.submissions_open + step * number
         db.session.add(
             Entry(
                 campaign_id=campaign.id,
                 user_id=user.id,
                 owner_key=key,
-                seq=seq,
+                seq=seqs[key],
                 reference_code=svc.reference_code(campaign),
                 submission_token=svc.new_submission_token(),
                 proposed_name=svc.clean_name(name),
-                normalised_name=normalised,
+                normalised_name=svc.normalise_name(name),
                 meaning=meaning,
                 status=status,
                 review_reason=reason,
-                reviewed_at=utcnow() if status != EntryStatus.PENDING.value else None,
-            )
-        )
-        added += 1
-    db.session.flush()
-    finalists = svc.finalists(campaign)
-    if phase != "submissions" and len(finalists) != campaign.finalists_count:
-        names = [n.normalised_name for n in svc.approved_names(campaign)]
-        names = names[: campaign.finalists_count]
-        if len(names) == campaign.finalists_count:
-            # The seeder sets the shortlist as the system, past the lock (voting may be open).
-            for finalist in finalists:
-                db.session.delete(finalist)
-            db.session.flush()
-            _force_shortlist(campaign, names)
-    count = len(svc.finalists(campaign))
-    return f"demo campaign {campaign.id} in phase {phase}: {added} new entries, {count} finalists"
-
-
-def _force_shortlist(campaign: Campaign, names: list[str]) -> None:
-    from app.contest.models import Finalist
-
-    firsts = {n.normalised_name: n.first for n in svc.approved_names(campaign)}
-    for position, name in enumerate(names, start=1):
-        first = firsts[name]
-        db.session.add(
-            Finalist(
-                campaign_id=campaign.id,
-                normalised_name=name,
-                display_name=first.proposed_name,
-                meaning=first.meaning,
-                position=position,
+                created_at=sent,
+                updated_at=sent,
+                reviewed_at=(
+                    None
+                    if status == EntryStatus.PENDING.value
+                    else min(sent + timedelta(hours=3), until)
+                ),
             )
         )
     db.session.flush()

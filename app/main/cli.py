@@ -11,10 +11,15 @@ from flask import Flask
 @click.command("seed-demo")
 @click.option(
     "--phase",
-    type=click.Choice(["submissions", "voting", "closed"]),
+    type=click.Choice(["submissions", "voting", "counting", "closed"]),
     default="submissions",
     show_default=True,
-    help="Campaign phase to set up (used once the contest exists).",
+    help=(
+        "The demo campaign's phase: proposals open; voting open (with demo votes and the "
+        "draw's seed source announced); counting (voting closed, results and prize draw left "
+        "to staff); closed (results published, prize draw made). Another phase rebuilds the "
+        "demo campaign."
+    ),
 )
 @click.option("--if-empty", is_flag=True, help="Do nothing unless the database has no users.")
 def seed_demo(phase: str, if_empty: bool) -> None:

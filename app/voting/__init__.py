@@ -80,5 +80,10 @@ def _register_account_hooks() -> None:
     if export_votes not in data_exporters:
         data_exporters.append(export_votes)
 
+    from app.demo import add_seeder
+    from app.voting.demo import seed_voting
+
+    add_seeder(seed_voting)  # after the contest's seeder: importing voting imports the contest
+
 
 _register_account_hooks()

@@ -1,4 +1,4 @@
-"""The home page's contest panel, ``flask campaign schedule`` and ``flask seed-demo``."""
+"""The home page's contest panel and ``flask campaign schedule`` (``flask seed-demo``: test_demo.py)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from flask_babel import force_locale
 
 from app.audit.models import AuditEntry
 from app.contest import services as svc
-from app.contest.models import Campaign, Entry, Finalist
+from app.contest.models import Campaign
 from app.i18n import BANGKOK
 from tests.contest.conftest import make_campaign
 
@@ -129,30 +129,3 @@ def test_schedule_errors_are_clear(runner, db, args, message):
     assert result.exit_code != 0
     assert message in result.output
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 0
-
-
-# --- flask seed-demo ------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("phase", ["submissions", "voting", "closed"])
-def test_seed_demo_puts_the_campaign_in_the_phase(runner, db, phase):
-    result = runner.invoke(args=["seed-demo", "--phase", phase])
-    assert result.exit_code == 0, result.output
-    campaign = svc.current_campaign()
-    assert svc.phase(campaign, svc.utcnow()).value == phase
-    statuses = set(db.session.scalars(sa.select(Entry.status)))
-    assert statuses == {"pending", "approved", "rejected"}
-    finalists = db.session.scalar(sa.select(sa.func.count()).select_from(Finalist))
-    assert finalists == (0 if phase == "submissions" else 5)
-
-
-def test_seed_demo_twice_moves_the_same_campaign(runner, db):
-    assert runner.invoke(args=["seed-demo", "--phase", "submissions"]).exit_code == 0
-    entries = db.session.scalar(sa.select(sa.func.count()).select_from(Entry))
-    assert runner.invoke(args=["seed-demo", "--phase", "voting"]).exit_code == 0
-    assert runner.invoke(args=["seed-demo", "--phase", "voting"]).exit_code == 0
-    db.session.expire_all()
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Campaign)) == 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Entry)) == entries
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Finalist)) == 5
-    assert svc.phase(svc.current_campaign(), svc.utcnow()) is svc.Phase.VOTING
