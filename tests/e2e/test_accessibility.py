@@ -6,26 +6,13 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import AXE_BLOCKING, axe_report
+
 pytestmark = pytest.mark.e2e
 
 PAGES = ["/", "/register", "/login"]
 LANGUAGES = ["th", "en"]
-BLOCKING = {"serious", "critical"}
-
 _axe = Axe()
-
-
-def _report(violations: list[dict]) -> str:
-    lines = []
-    for v in violations:
-        lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v.get('helpUrl', '')}>")
-        for node in v["nodes"]:
-            target = " ".join(str(part) for part in node["target"])
-            lines.append(f"    at {target}")
-            summary = (node.get("failureSummary") or "").replace("\n", " ")
-            if summary:
-                lines.append(f"       {summary}")
-    return "\n".join(lines)
 
 
 @pytest.mark.e2e
@@ -41,13 +28,13 @@ def test_no_serious_axe_violations(page, live_server, path, lang):
     # Runs under the site's real CSP: Playwright's evaluate (DevTools protocol) is not subject
     # to script-src, so no bypass_csp is needed and the page is checked as citizens get it.
     results = _axe.run(page)
-    blocking = [v for v in results.response["violations"] if v.get("impact") in BLOCKING]
-    others = [v for v in results.response["violations"] if v.get("impact") not in BLOCKING]
+    blocking = [v for v in results.response["violations"] if v.get("impact") in AXE_BLOCKING]
+    others = [v for v in results.response["violations"] if v.get("impact") not in AXE_BLOCKING]
     if others:
-        print(f"\nMinor axe findings on {path}?lang={lang}:\n{_report(others)}")
+        print(f"\nMinor axe findings on {path}?lang={lang}:\n{axe_report(others)}")
     assert not blocking, (
         f"axe found {len(blocking)} serious/critical violation(s) on {path}?lang={lang}:\n"
-        + _report(blocking)
+        + axe_report(blocking)
     )
 
 

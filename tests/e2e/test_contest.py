@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, first_link, pass_second_factor, read_mail, t
-from tests.e2e.test_accessibility import BLOCKING, _axe, _report
-from tests.e2e.test_journey import PASSWORD, _log_in, _register
+from tests.e2e.conftest import (
+    PASSWORD,
+    assert_accessible,
+    first_link,
+    log_in,
+    pass_second_factor,
+    read_mail,
+    register,
+    t,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -21,48 +25,13 @@ ADMIN_PASSWORD = "an e2e admin horse battery staple 7"
 MEANING = "ชื่อที่สื่อถึงความใส่ใจและความสะดวกของบริการภาครัฐออนไลน์"
 
 
-def _flask(live_server, *args: str, stdin: str | None = None) -> str:
-    """Run a flask command against the live server's database."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"REDIS_URL", "APP_ENV", "MAIL_SERVER", "SECRET_KEY", "DATABASE_URL"}
-    }
-    env.update(
-        {
-            "INSTANCE_PATH": str(live_server.instance),
-            "DATABASE_URL": f"sqlite:///{live_server.instance.parent / 'e2e.sqlite3'}",
-            "MAIL_BACKEND": "file",
-            "PYTHONDONTWRITEBYTECODE": "1",
-        }
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi.py", *args],
-        cwd=ROOT,
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return done.stdout
-
-
 @pytest.fixture(scope="module")
 def contest(live_server):
     """A demo campaign open for proposals (with approved demo names) and an admin."""
-    _flask(live_server, "seed-demo", "--phase", "submissions")
+    live_server.flask("seed-demo", "--phase", "submissions")
     admin = f"e2e-admin-{uuid.uuid4().hex[:8]}@example.com"
-    _flask(live_server, "create-admin", admin, "--password-stdin", stdin=ADMIN_PASSWORD + "\n")
+    live_server.flask("create-admin", admin, "--password-stdin", input=ADMIN_PASSWORD + "\n")
     return admin
-
-
-def _no_serious_axe_violations(page, path: str) -> None:
-    page.wait_for_load_state("load")
-    blocking = [v for v in _axe.run(page).response["violations"] if v.get("impact") in BLOCKING]
-    assert not blocking, f"axe on {path}:\n" + _report(blocking)
 
 
 def test_propose_review_shortlist(browser, live_server, contest):
@@ -75,17 +44,17 @@ def test_propose_review_shortlist(browser, live_server, contest):
 
     # The citizen registers, verifies and logs in.
     email = f"e2e-contest-{uuid.uuid4().hex[:10]}@example.com"
-    _register(page, live_server, email)
+    register(page, live_server, email)
     page.goto(first_link(read_mail(live_server.outbox, email)))
-    _log_in(page, live_server, email, PASSWORD)
+    log_in(page, live_server, email, PASSWORD)
     expect(page).to_have_url(live_server("/"))
 
     # The home page's one call to action leads to the form.
     expect(page.locator("main h1")).to_have_count(1)
-    _no_serious_axe_violations(page, "/")
+    assert_accessible(page, "/")
     page.locator(".contest-panel a.btn-large").click()
     expect(page).to_have_url(live_server("/contest/submit"))
-    _no_serious_axe_violations(page, "/contest/submit")
+    assert_accessible(page, "/contest/submit")
     form = page.locator("main form.entry-form")
     form.get_by_label(t("th", "Proposed name")).fill(name)
     form.get_by_label(t("th", "Meaning of the name")).fill(MEANING)
@@ -98,19 +67,19 @@ def test_propose_review_shortlist(browser, live_server, contest):
     page.goto(live_server("/contest/my-entries"))
     expect(page.locator("main table")).to_contain_text(name)
     expect(page.locator("main table")).to_contain_text(t("th", "Waiting for review"))
-    _no_serious_axe_violations(page, "/contest/my-entries")
+    assert_accessible(page, "/contest/my-entries")
 
     # The admin approves it.
     admin_ctx = browser.new_context()
     admin_ctx.set_default_timeout(10_000)
     admin = admin_ctx.new_page()
     admin.goto(live_server("/login?lang=en"))
-    _log_in(admin, live_server, contest, ADMIN_PASSWORD, lang="en")
+    log_in(admin, live_server, contest, ADMIN_PASSWORD, lang="en")
     admin.goto(live_server("/admin/entries?status=pending"))
     pass_second_factor(admin)
     if "/admin/entries" not in admin.url:
         admin.goto(live_server("/admin/entries?status=pending"))
-    _no_serious_axe_violations(admin, "/admin/entries")
+    assert_accessible(admin, "/admin/entries")
     row = admin.locator("main table tbody tr").filter(has_text=name)
     expect(row).to_have_count(1)
     row.get_by_role("button", name=re.compile("^Approve")).click()
@@ -134,10 +103,10 @@ def test_propose_review_shortlist(browser, live_server, contest):
     expect(admin.locator("ol.finalists > li")).to_have_count(5)
     expect(admin.locator("ol.finalists")).to_contain_text(name)
 
-    _no_serious_axe_violations(admin, "/admin/shortlist")
+    assert_accessible(admin, "/admin/shortlist")
     for path in ("/admin/contest", "/admin/campaign", "/admin/users", "/admin/entries?view=groups"):
         admin.goto(live_server(path))
-        _no_serious_axe_violations(admin, path)
+        assert_accessible(admin, path)
     admin.goto(live_server("/admin/shortlist"))
 
     # Reorder: the second finalist moves up.

@@ -3,21 +3,23 @@
 from __future__ import annotations
 
 import re
-import time
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import first_link, open_menu, read_mail, t
+from tests.e2e.conftest import (
+    DISPLAY_NAME,
+    PASSWORD,
+    first_link,
+    log_in,
+    open_menu,
+    read_mail,
+    register,
+    t,
+)
 
 pytestmark = pytest.mark.e2e
-
-DISPLAY_NAME = "น้ำใจ ทดสอบ"  # Thai with combining marks (mai tho above, sara am)
-PASSWORD = "ทดลอง correct horse battery 42"
-CONSENT = (
-    "I have read the privacy notice and agree to the collection and use of my data as it says."
-)
 
 
 def _unique_email(tag: str) -> str:
@@ -28,46 +30,10 @@ def _header(page):
     return page.locator("header.site-header")
 
 
-def _register(page, live_server, email: str) -> None:
-    """From the home page, through the header link, to the 'check your e-mail' page."""
-    page.goto(live_server("/"))
-    expect(page.locator("html")).to_have_attribute("lang", "th")
-
-    open_menu(page)
-    _header(page).get_by_role("link", name=t("th", "Register"), exact=True).click()
-    expect(page).to_have_url(live_server("/register"))
-    shown_at = time.monotonic()
-
-    form = page.locator("main form")
-    form.get_by_label(t("th", "Display name")).fill(DISPLAY_NAME)
-    form.get_by_label(t("th", "E-mail")).fill(email)
-    form.get_by_label(t("th", "Password")).fill(PASSWORD)
-    form.get_by_label(t("th", CONSENT)).check()
-    expect(form.locator("input[name=consent]")).to_be_checked()
-    # The sign-up bot timer refuses a form sent back within REGISTER_MIN_SECONDS (1 s).
-    wait = 1.3 - (time.monotonic() - shown_at)
-    if wait > 0:
-        page.wait_for_timeout(wait * 1000)
-    form.get_by_role("button", name=t("th", "Create my account")).click()
-
-    expect(page).to_have_url(live_server("/register/sent"))
-    expect(page.locator("main h1")).to_have_text(t("th", "Check your e-mail"))
-
-
-def _log_in(page, live_server, email: str, password: str, lang: str = "th") -> None:
-    if not page.url.startswith(live_server("/login")):
-        page.goto(live_server("/login"))
-    expect(page).to_have_url(re.compile(re.escape(live_server("/login"))))
-    form = page.locator("main form")
-    form.get_by_label(t(lang, "E-mail")).fill(email)
-    form.get_by_label(t(lang, "Password")).fill(password)
-    form.get_by_role("button", name=t(lang, "Log in"), exact=True).click()
-
-
 @pytest.mark.e2e
 def test_register_verify_log_in_switch_language_log_out(page, live_server):
     email = _unique_email("journey")
-    _register(page, live_server, email)
+    register(page, live_server, email)
 
     # The verification link arrives in the outbox and confirms the address.
     message = read_mail(live_server.outbox, email)
@@ -77,7 +43,7 @@ def test_register_verify_log_in_switch_language_log_out(page, live_server):
     expect(page).to_have_url(live_server("/login"))
     expect(page.locator(".flash-success")).to_have_count(1)
 
-    _log_in(page, live_server, email, PASSWORD)
+    log_in(page, live_server, email, PASSWORD)
     expect(page).to_have_url(live_server("/"))
     expect(page.locator("html")).to_have_attribute("lang", "th")
 
@@ -137,11 +103,11 @@ def test_register_verify_log_in_switch_language_log_out(page, live_server):
 @pytest.mark.e2e
 def test_wrong_password_shows_the_error_and_stays_on_login(page, live_server):
     email = _unique_email("wrong")
-    _register(page, live_server, email)
+    register(page, live_server, email)
 
     page.goto(live_server("/login?lang=en"))
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    _log_in(page, live_server, email, "not the right password at all", lang="en")
+    log_in(page, live_server, email, "not the right password at all", lang="en")
 
     expect(page).to_have_url(re.compile(re.escape(live_server("/login")) + r"(\?|$)"))
     alert = page.get_by_role("alert").filter(has=page.locator("#login-error-title"))

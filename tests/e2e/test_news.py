@@ -2,60 +2,42 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import ROOT, assert_accessible, pass_second_factor
+from tests.e2e.conftest import assert_accessible, pass_second_factor
 from tests.news.conftest import BROWSER_UA
 
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "news journey horse battery 42"
+# Run in `flask shell` against the server's database (the arguments are set before it).
 SETUP = """
-import sys
-from app import create_app
 from app.accounts.models import User
 from app.accounts.services import hash_password
 from app.extensions import db
 from app.models import utcnow
 from app.news import services
 
-app = create_app()
-with app.app_context():
-    for email, role in (sys.argv[1], "citizen"), (sys.argv[2], "moderator"):
-        db.session.add(User(email=email, display_name="ผู้อ่าน " + role, role=role,
-            password_hash=hash_password(sys.argv[3]), consent_version="2026-11-01",
-            email_verified_at=utcnow()))
-    services.create_post(services.PostData(
-        slug=sys.argv[4], title_th="ข่าวสำหรับทดสอบความคิดเห็น", title_en="A post to comment on",
-        body_th="เนื้อหาข่าว", body_en="The news text.", tags=["test"], published_at=utcnow()))
-    db.session.commit()
+for email, role in (citizen, "citizen"), (moderator, "moderator"):
+    db.session.add(User(email=email, display_name="ผู้อ่าน " + role, role=role,
+        password_hash=hash_password(password), consent_version="2026-11-01",
+        email_verified_at=utcnow()))
+services.create_post(services.PostData(
+    slug=slug, title_th="ข่าวสำหรับทดสอบความคิดเห็น", title_en="A post to comment on",
+    body_th="เนื้อหาข่าว", body_en="The news text.", tags=["test"], published_at=utcnow()))
+db.session.commit()
+print("SET UP")
 """
 
 
 def _setup(live_server, citizen: str, moderator: str, slug: str) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "APP_ENV"}}
-    env.update(
-        {
-            "INSTANCE_PATH": str(live_server.instance),
-            "DATABASE_URL": f"sqlite:///{live_server.instance.parent / 'e2e.sqlite3'}",
-            "SECRET_KEY": "unused-here-" + "x" * 40,
-        }
-    )
-    subprocess.run(
-        [sys.executable, "-c", SETUP, citizen, moderator, PASSWORD, slug],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    arguments = (citizen, moderator, PASSWORD, slug)
+    script = f"citizen, moderator, password, slug = {arguments!r}\nexec({SETUP!r})\n"
+    assert "SET UP" in live_server.flask("shell", input=script)
 
 
 def _log_in(page, live_server, email: str, go: bool = True) -> None:

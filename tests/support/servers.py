@@ -40,7 +40,9 @@ def flask_cli(env: dict, *args: str, input: str | None = None, check: bool = Tru
         check=False,
     )
     if check:
-        assert done.returncode == 0, done.stdout + done.stderr
+        assert done.returncode == 0, (
+            f"flask {' '.join(args)} exited with {done.returncode}\n{done.stdout}{done.stderr}"
+        )
     return done.stdout
 
 
@@ -87,14 +89,31 @@ def answers(url: str) -> bool:
         return False
 
 
+def tail(path: Path, lines: int = 60) -> str:
+    """The last ``lines`` lines of a log, for a failure message."""
+    if not path.exists():
+        return f"({path.name}: not written)"
+    text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    return f"--- last {lines} lines of {path} ---\n" + "\n".join(text[-lines:])
+
+
 @contextmanager
 def gunicorn(
-    env: dict, tmp: Path, workers: int = 2, extra_args: tuple[str, ...] = ()
+    env: dict,
+    tmp: Path,
+    workers: int = 2,
+    extra_args: tuple[str, ...] = (),
+    timeout: float = 30,
+    log_path: Path | None = None,
+    port: int | None = None,
 ) -> Iterator[tuple[subprocess.Popen, str, Path]]:
     """One gunicorn instance of the site on a free loopback port, started the way `make run`
-    starts it; yields (process, base URL, log path) once /healthz answers."""
-    port = free_port()
-    log_path = tmp / f"gunicorn-{port}.log"
+    starts it; yields (process, base URL, log path) once /healthz answers, within ``timeout``
+    seconds (or fails with the log's tail). Its output goes to ``log_path`` (default: a file in
+    ``tmp``); ``port`` is for a caller that must name the address first (SITE_URL). The server
+    is stopped on the way out unless the test stopped it."""
+    port = port or free_port()
+    log_path = log_path or tmp / f"gunicorn-{port}.log"
     log = log_path.open("wb")
     proc = subprocess.Popen(
         [
@@ -115,14 +134,18 @@ def gunicorn(
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + timeout
         while not answers(url + "/healthz"):
-            assert proc.poll() is None, log_path.read_text()
-            assert time.monotonic() < deadline, f"{url} did not start"
-            time.sleep(0.2)
+            assert proc.poll() is None, f"gunicorn exited with {proc.returncode}\n{tail(log_path)}"
+            assert time.monotonic() < deadline, f"{url} did not start\n{tail(log_path)}"
+            time.sleep(0.1)
         yield proc, url, log_path
     finally:
         if proc.poll() is None:
             proc.terminate()
-            proc.wait(timeout=60)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
         log.close()
