@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.routing import IntegerConverter
 
+from app.domain import DomainError
 from app.extensions import db, login_manager
 
 MESSAGES = {
@@ -182,12 +183,19 @@ def handle_database_unavailable(error: Exception):
     return body, 503, headers
 
 
+def handle_domain_error(error: DomainError):
+    """A rule said no (app/domain.py): nothing of the request is kept, and a page says why."""
+    db.session.rollback()
+    return render_template(error.template, message=error.message, **error.context()), error.status
+
+
 def handle_server_error(error: Exception):
     db.session.rollback()
     return render_error(500)
 
 
 def init_app(app: Flask) -> None:
+    app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, handle_server_error)

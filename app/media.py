@@ -33,6 +33,8 @@ from flask import Blueprint, Flask, abort, current_app, request, send_from_direc
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.domain import DomainError
+
 if TYPE_CHECKING:
     from PIL import Image
 
@@ -51,12 +53,8 @@ URL_PREFIX = "/media/"
 YEAR = 365 * 24 * 3600
 
 
-class ImageError(Exception):
-    """The upload is not an image we take; ``message`` is for the person (translated)."""
-
-    def __init__(self, message) -> None:
-        super().__init__(str(message))
-        self.message = message
+class ImageError(DomainError):
+    """The upload is not an image we take (app/domain.py); shown beside the upload field."""
 
 
 def init_app(app: Flask) -> None:

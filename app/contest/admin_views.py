@@ -47,12 +47,6 @@ add_menu_item("admin.campaign", _l("Campaign schedule"), admin_only=True)
 PAGE_SIZE = 50
 
 
-def problem_page(error: svc.ContestError):
-    """A rule said no: a page that says why (409 for the state of the campaign)."""
-    db.session.rollback()
-    return render_template("contest/problem.html", message=error.message), error.status
-
-
 def _campaign_or_empty():
     campaign = svc.current_campaign()
     if campaign is None:
@@ -130,6 +124,8 @@ def entries():
         counts=counts,
         group_counts=group_counts,
         form=EmptyForm(),
+        review_open=svc.review_open(campaign),
+        review_closed=svc.REVIEW_CLOSED,
     )
 
 
@@ -138,17 +134,22 @@ def entry_detail(entry_id: int):
     entry = db.get_or_404(Entry, entry_id)
     form = ReviewForm()
     if form.validate_on_submit():
-        try:
-            svc.review_entry(entry, svc.Decision(form.decision.data), form.reason.data, _user())
-        except svc.ContestError as error:
-            return problem_page(error)
+        svc.review_entry(entry, svc.Decision(form.decision.data), form.reason.data, _user())
         db.session.commit()
         flash(_("Entry %(code)s saved.", code=entry.reference_code), "success")
         return redirect(url_for("admin.entries"))
     same = svc.group_counts(entry.campaign, [entry.normalised_name]).get(entry.normalised_name, 1)
     keeps = svc.finalist_held_by(entry)  # rejecting it is refused: the option is not offered
     return (
-        render_template("contest/admin/entry.html", entry=entry, form=form, same=same, keeps=keeps),
+        render_template(
+            "contest/admin/entry.html",
+            entry=entry,
+            form=form,
+            same=same,
+            keeps=keeps,
+            review_open=svc.review_open(entry.campaign),
+            review_closed=svc.REVIEW_CLOSED,
+        ),
         400 if form.errors else 200,
     )
 
@@ -206,12 +207,7 @@ def bulk_review():
             filters=_return_filters(),
             stranded=stranded,  # the service refuses these: no confirm button then
         )
-    try:
-        done = svc.bulk_review(
-            campaign, [e.id for e in chosen], svc.Decision(action), reason, _user()
-        )
-    except svc.ContestError as error:
-        return problem_page(error)
+    done = svc.bulk_review(campaign, [e.id for e in chosen], svc.Decision(action), reason, _user())
     db.session.commit()
     flash(_("%(num)d entries saved.", num=done), "success")
     return redirect(back)
@@ -261,8 +257,6 @@ def shortlist():
             abort(400)
         try:
             svc.set_shortlist(campaign, request.form.getlist("name"), _user(), now=now)
-        except svc.ShortlistLocked as error:
-            return problem_page(error)
         except svc.ShortlistError as error:
             db.session.rollback()
             flash(str(error.message), "error")
@@ -291,10 +285,7 @@ def shortlist_clear():
         return empty
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        svc.clear_shortlist(campaign, _user())
-    except svc.ContestError as error:
-        return problem_page(error)
+    svc.clear_shortlist(campaign, _user())
     db.session.commit()
     flash(_("The shortlist has been cleared."), "success")
     return redirect(url_for("admin.shortlist"))
@@ -311,8 +302,6 @@ def finalist_edit(finalist_id: int):
         except svc.ShortlistError as error:  # the new name is another name: said on the form
             db.session.rollback()
             form.display_name.errors = [error.message]
-        except svc.ContestError as error:
-            return problem_page(error)
         else:
             db.session.commit()
             flash(_("The finalist has been saved."), "success")
@@ -330,10 +319,7 @@ def finalist_move(finalist_id: int):
     finalist = db.get_or_404(Finalist, finalist_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        svc.move_finalist(finalist, request.form.get("direction", ""), _user())
-    except svc.ContestError as error:
-        return problem_page(error)
+    svc.move_finalist(finalist, request.form.get("direction", ""), _user())
     db.session.commit()
     return redirect(url_for("admin.shortlist"))
 
@@ -514,8 +500,6 @@ def campaign_settings():
         values = {name: getattr(form, name).data for name in svc.SETTINGS_FIELDS}
         try:
             svc.update_settings(current, values, actor=_user())
-        except svc.ShortlistLocked as problem:
-            return problem_page(problem)
         except svc.ScheduleError as problem:
             db.session.rollback()
             error = str(problem.message)

@@ -41,6 +41,7 @@ from app.contest.models import (
 )
 from app.contest.normalise import clean_name, normalise_name
 from app.database import begin_write
+from app.domain import DomainError
 from app.extensions import db
 from app.i18n import BANGKOK, BE_OFFSET
 from app.links import has_link
@@ -52,24 +53,23 @@ __all__ = ["clean_name", "normalise_name"]  # re-exported: the rules are read fr
 # --- errors -----------------------------------------------------------------------------------
 
 
-class ContestError(Exception):
-    """A contest rule said no. ``message`` is translated; ``status`` is the HTTP answer."""
-
-    status = 400
-
-    def __init__(self, message=None):
-        super().__init__(str(message) if message is not None else self.__class__.__name__)
-        self.message = message
+class ContestError(DomainError):
+    """A contest rule said no (app/domain.py)."""
 
 
 class NotOpen(ContestError):
     """The campaign's phase does not allow this now (409 with the dates)."""
 
     status = 409
+    template = "contest/not_open.html"
 
     def __init__(self, campaign: Campaign | None, message=None):
         super().__init__(message or _l("Name proposals are not open at the moment."))
         self.campaign = campaign
+
+    def context(self) -> dict:
+        current = phase(self.campaign, utcnow()) if self.campaign else None
+        return {"campaign": self.campaign, "phase": current, "Phase": Phase}
 
 
 class EntryRefused(ContestError):
@@ -185,6 +185,12 @@ def _votes_exist(campaign: Campaign) -> bool:
 def _ballot_ready(campaign: Campaign) -> bool:
     # Votes already cast mean voting did open (a campaign from before this rule keeps them).
     return shortlist_complete(campaign) or _votes_exist(campaign)
+
+
+def require_submissions_open(campaign: Campaign | None, now: datetime | None = None) -> None:
+    """Raise NotOpen (409, the page with the dates) unless name proposals are open now."""
+    if campaign is None or phase(campaign, now or utcnow()) is not Phase.SUBMISSIONS:
+        raise NotOpen(campaign)
 
 
 def voting_has_opened(campaign: Campaign, now: datetime) -> bool:
@@ -768,8 +774,7 @@ def submit_entry(
     """
     begin_write()  # SQLite: parallel submits queue for the lock instead of failing
     now = now or utcnow()
-    if phase(campaign, now) is not Phase.SUBMISSIONS:
-        raise NotOpen(campaign)
+    require_submissions_open(campaign, now)
     if not re.fullmatch(r"[0-9a-f]{32}", token or ""):
         raise EntryRefused(_l("This form has expired. Please reload the page and try again."))
     key = owner_key(user)
@@ -879,13 +884,22 @@ class Decision(enum.StrEnum):
     REJECT = "reject"
 
 
+REVIEW_CLOSED = _l("Entries can no longer be reviewed: voting has opened.")
+
+
+def review_open(campaign: Campaign, now: datetime | None = None) -> bool:
+    """Entries can be approved or rejected until voting opens (the approved entries of the
+    winning name are then the prize draw's pool)."""
+    return not shortlist_locked(campaign, now or utcnow())
+
+
 def review_entry(entry: Entry, decision: Decision, reason: str | None, actor: User) -> None:
     """Approve or reject one entry (a reason is required to reject); audited.
 
     Not once voting opens: approved entries of the winning name are the prize draw's pool.
     Nor the rejection of a finalist's last approved entry (the shortlist must change first)."""
-    if shortlist_locked(entry.campaign, utcnow()):
-        raise ReviewError(_l("Entries can no longer be reviewed: voting has opened."))
+    if not review_open(entry.campaign):
+        raise ReviewError(REVIEW_CLOSED, status=409)
     reason = (reason or "").strip() or None
     if decision is Decision.REJECT and not reason:
         raise ReviewError(_l("Please give a reason for rejecting."))

@@ -18,16 +18,6 @@ def _entry_limit() -> str:
     return current_app.config["RATELIMIT_ENTRY"]
 
 
-def not_open_page(campaign, status: int = 409):
-    """The friendly answer outside the window: the dates, in the reader's language."""
-    now = utcnow()
-    current = svc.phase(campaign, now) if campaign else None
-    return (
-        render_template("contest/not_open.html", campaign=campaign, phase=current, Phase=svc.Phase),
-        status,
-    )
-
-
 # Who can win, one sentence from the draw-pool setting, for every template that states it.
 bp.add_app_template_global(svc.who_can_win, "who_can_win")
 bp.add_app_template_global(svc.entry_limit_rule, "entry_limit_rule")
@@ -54,8 +44,7 @@ def rules():
 @limiter.limit(_entry_limit, methods=["POST"])
 def submit():
     campaign = svc.current_campaign()
-    if campaign is None or svc.phase(campaign, utcnow()) is not svc.Phase.SUBMISSIONS:
-        return not_open_page(campaign)
+    svc.require_submissions_open(campaign)
     form = EntryForm()
     error = None
     if form.validate_on_submit():
@@ -68,9 +57,6 @@ def submit():
                 form.submission_token.data or "",
             )
             db.session.commit()
-        except svc.NotOpen as refused:
-            db.session.rollback()
-            return not_open_page(refused.campaign)
         except svc.EntryRefused as refused:
             db.session.rollback()
             error = str(refused.message)

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from app.accounts.identity import canonical_email, deliverable_email
 from app.accounts.models import User
 from app.audit import services as audit
+from app.domain import DomainError
 from app.extensions import db
 from app.feedback.models import ANSWER_MAX, Feedback, FeedbackStatus, FeedbackTopic
 from app.models import utcnow
@@ -19,10 +20,8 @@ CODE_LENGTH = 20  # 32^20 = 2^100: guessing one code is hopeless
 PAGE_SIZE = 50
 
 
-class FeedbackError(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class FeedbackError(DomainError):
+    """A feedback rule said no (app/domain.py)."""
 
 
 def new_code() -> str:

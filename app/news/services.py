@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased
 from app import media
 from app.audit.services import record, snapshot
 from app.database import begin_write
+from app.domain import DomainError
 from app.extensions import db
 from app.models import utcnow
 from app.news import text
@@ -54,14 +55,12 @@ TRACKBACK_TITLE_MAX = 200
 TRACKBACK_EXCERPT_MAX = 255
 
 
-class NewsError(Exception):
-    """A rule said no; ``message`` is for the person (translated)."""
+class NewsError(DomainError):
+    """A news rule said no (app/domain.py); ``field`` names the form field it is about."""
 
     def __init__(self, message, field: str | None = None, status: int = 400) -> None:
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message, status)
         self.field = field
-        self.status = status
 
 
 # --- Posts ----------------------------------------------------------------------------------

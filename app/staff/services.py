@@ -8,14 +8,13 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Role, User
 from app.audit import services as audit
+from app.domain import DomainError
 
 USER_FIELDS = ("role", "disabled")
 
 
-class StaffError(Exception):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class StaffError(DomainError):
+    """A rule about staff accounts said no (app/domain.py)."""
 
 
 def users_query(search: str | None, role: str | None):

@@ -29,6 +29,7 @@ from app.audit.models import AuditEntry
 from app.contest.models import Campaign, DrawPool, Entry, EntryStatus, Finalist, ResultsVisibility
 from app.contest.services import Phase, phase
 from app.database import begin_write
+from app.domain import DomainError
 from app.extensions import db
 from app.i18n import BANGKOK, BE_OFFSET
 from app.models import utcnow
@@ -38,20 +39,22 @@ from app.voting.models import PrizeDraw, ResultSnapshot, Vote, VoteTally
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
-class VotingError(Exception):
-    """A voting rule said no; ``message`` is translated, ``status`` is the HTTP answer."""
+class VotingError(DomainError):
+    """A voting rule said no (app/domain.py); most are about the campaign's state: 409."""
 
     status = 409
 
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
-
 
 class VotingClosed(VotingError):
+    template = "voting/closed.html"
+
     def __init__(self, campaign: Campaign | None):
         super().__init__(_l("Voting is not open at the moment."))
         self.campaign = campaign
+
+    def context(self) -> dict:
+        current = phase(self.campaign, utcnow()) if self.campaign else None
+        return {"campaign": self.campaign, "phase": current, "Phase": Phase}
 
 
 class UnknownFinalist(VotingError):
@@ -62,9 +65,17 @@ class UnknownFinalist(VotingError):
 
 
 class AlreadyVoted(VotingError):
-    def __init__(self, vote: Vote):
-        super().__init__(_l("You have already voted."))
+    template = "voting/already_voted.html"
+
+    def __init__(self, vote: Vote, status: int | None = None):
+        super().__init__(_l("You have already voted."), status)
         self.vote = vote
+
+    def context(self) -> dict:
+        from flask_login import current_user
+
+        own = cast_by(self.vote, current_user)
+        return {"vote": self.vote if own else None, "own": own}
 
 
 class DrawError(VotingError):
@@ -102,6 +113,12 @@ def cast_by(vote: Vote, user: User) -> bool:
 
 def voting_open(campaign: Campaign | None, now: datetime | None = None) -> bool:
     return campaign is not None and phase(campaign, now or utcnow()) is Phase.VOTING
+
+
+def require_voting_open(campaign: Campaign | None, now: datetime | None = None) -> None:
+    """Raise VotingClosed (409, the page with the dates) unless voting is open now."""
+    if not voting_open(campaign, now):
+        raise VotingClosed(campaign)
 
 
 def ballot(campaign: Campaign) -> list[Finalist]:

@@ -19,18 +19,6 @@ def _vote_limit() -> str:
     return current_app.config["RATELIMIT_VOTE"]
 
 
-def _closed_page(campaign, status: int = 409):
-    current = phase(campaign, utcnow()) if campaign else None
-    return render_template(
-        "voting/closed.html", campaign=campaign, phase=current, Phase=Phase
-    ), status
-
-
-def _already_voted_page(vote, status: int = 409):
-    own = svc.cast_by(vote, current_user)
-    return render_template("voting/already_voted.html", vote=vote if own else None, own=own), status
-
-
 def _ballot_form(campaign, finalists):
     # Only a citizen who may vote gets a CSRF token: the anonymous page is the same for all
     # (no session) and can be served from the page cache. Its POST is refused before checking.
@@ -46,13 +34,12 @@ def _ballot_form(campaign, finalists):
 def ballot():
     """GET: the finalists. POST (verified citizens): the confirmation step for the choice."""
     campaign = current_campaign()
-    if not svc.voting_open(campaign):
-        return _closed_page(campaign)
+    svc.require_voting_open(campaign)
     finalists = svc.ballot(campaign)
     if current_user.is_authenticated and current_user.is_verified:
         existing = svc.vote_of(campaign, current_user)
         if existing is not None:
-            return _already_voted_page(existing, status=200 if request.method == "GET" else 409)
+            raise svc.AlreadyVoted(existing, status=200 if request.method == "GET" else 409)
     form = _ballot_form(campaign, finalists)
     if request.method == "POST":
         return _confirm_step(campaign, finalists, form)
@@ -85,20 +72,13 @@ def _confirm_step(campaign, finalists, form):
 @limiter.limit(_vote_limit)
 def confirm():
     campaign = current_campaign()
-    if campaign is None:
-        return _closed_page(None)
+    svc.require_voting_open(campaign)
     form = ConfirmForm()
     if not form.validate_on_submit():
         return redirect(url_for("voting.ballot"))
     try:
         svc.cast_vote(campaign, current_user, form.finalist.data, request.remote_addr)
         db.session.commit()
-    except svc.VotingClosed as closed:
-        db.session.rollback()
-        return _closed_page(closed.campaign)
-    except svc.AlreadyVoted as already:
-        db.session.rollback()
-        return _already_voted_page(already.vote)
     except svc.UnknownFinalist:
         db.session.rollback()
         return redirect(url_for("voting.ballot"))
@@ -113,7 +93,7 @@ def receipt():
     if vote is None:
         return redirect(url_for("voting.ballot"))
     if not svc.cast_by(vote, current_user):
-        return _already_voted_page(vote, status=200)
+        raise svc.AlreadyVoted(vote, status=200)  # another account of the mailbox voted
     return render_template("voting/receipt.html", campaign=campaign, vote=vote)
 
 

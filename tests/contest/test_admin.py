@@ -132,6 +132,29 @@ def test_approve_one(client, db, moderator, entries):
     assert audit.actor_id == moderator.id
 
 
+def test_approving_once_voting_has_opened_is_a_409_with_words_and_no_button(client, db, moderator):
+    """It answered 500, and the Approve button was still shown then."""
+    from tests.voting.conftest import make_voting_campaign
+
+    campaign = make_voting_campaign("voting")
+    entry = add_entry(campaign, UserFactory(verified=True), "ชื่อช้าไป")
+    db.session.commit()
+    log_in(client, moderator)
+    token = csrf_token(client, "/admin/contest")
+    response = client.post(f"/admin/entries/{entry.id}/approve?lang=en", data={"csrf_token": token})
+    assert response.status_code == 409
+    assert "Entries can no longer be reviewed: voting has opened." in response.get_data(
+        as_text=True
+    )
+    db.session.refresh(entry)
+    assert entry.status == "pending"
+    html = client.get("/admin/entries?lang=en").get_data(as_text=True)
+    assert "Entries can no longer be reviewed" in html
+    assert f"/admin/entries/{entry.id}/approve" not in html and 'name="action"' not in html
+    html = client.get(f"/admin/entries/{entry.id}?lang=en").get_data(as_text=True)
+    assert 'name="decision"' not in html
+
+
 def test_reject_needs_a_reason(client, db, moderator, entries):
     log_in(client, moderator)
     entry = entries[3]
