@@ -151,9 +151,39 @@ def production_hasher(monkeypatch):
     monkeypatch.setattr(services, "_hasher", PasswordHasher())
 
 
+# --- People: one fixture per role, each with the factories' PASSWORD ----------------------------
+
+
 @pytest.fixture
 def citizen(db):
     """A verified citizen with a known password."""
     from tests.factories import UserFactory
 
     return UserFactory(verified=True)
+
+
+@pytest.fixture
+def moderator(db):
+    """A verified moderator (news, comments, entries under review)."""
+    from tests.factories import UserFactory
+
+    return UserFactory(verified=True, role="moderator")
+
+
+@pytest.fixture
+def admin(db):
+    """A verified admin."""
+    from tests.factories import UserFactory
+
+    return UserFactory(verified=True, role="admin")
+
+
+@pytest.fixture(autouse=True)
+def _drop_pending_views(request):
+    """Views a test left buffered must not be flushed at exit into a dropped database."""
+    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
+    yield
+    if app is not None:
+        views = app.extensions.get("news_view_counter")
+        if views is not None and views._redis is None:
+            views._take()

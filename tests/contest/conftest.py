@@ -1,4 +1,4 @@
-"""Contest fixtures: campaigns placed in a phase relative to now, entries, staff users."""
+"""Contest fixtures: campaigns placed in a phase relative to now, entries."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from app.contest import services as svc
 from app.contest.models import Campaign, Finalist
 from app.extensions import db as _db
 from app.models import utcnow
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD
 from tests.helpers import login
 
 DAY = timedelta(days=1)
@@ -58,16 +58,6 @@ def move_to(campaign: Campaign, phase: str) -> None:
 @pytest.fixture
 def campaign(db):
     return make_campaign("submissions")
-
-
-@pytest.fixture
-def moderator(db):
-    return UserFactory(verified=True, role="moderator")
-
-
-@pytest.fixture
-def admin(db):
-    return UserFactory(verified=True, role="admin")
 
 
 def log_in(client, user):

@@ -11,7 +11,7 @@ from app.news import services
 from app.news.models import Comment, Status
 from tests.factories import PASSWORD
 from tests.helpers import login
-from tests.news.conftest import BROWSER, _drop_pending_views, make_post  # noqa: F401  (autouse)
+from tests.news.conftest import BROWSER, make_post
 
 
 def state(response) -> str | None:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.extensions import db as _db
 from app.news.models import Post
-from tests.news.conftest import BROWSER, _drop_pending_views, make_post  # noqa: F401  (autouse)
+from tests.news.conftest import BROWSER, make_post
 
 
 def test_an_unreachable_database_gives_a_translated_503_with_retry_after(app, client, db):

@@ -1,4 +1,4 @@
-"""News test helpers: posts made through the service, staff users, browser-like headers."""
+"""News test helpers: posts made through the service, browser-like headers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from app.extensions import db as _db
 from app.models import utcnow
 from app.news import services
-from tests.factories import UserFactory
 
 BROWSER_UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 BROWSER = {"User-Agent": BROWSER_UA}
@@ -49,24 +48,3 @@ def make_post(
 @pytest.fixture
 def post(db):
     return make_post()
-
-
-@pytest.fixture
-def moderator(db):
-    return UserFactory(verified=True, role="moderator")
-
-
-@pytest.fixture
-def admin_user(db):
-    return UserFactory(verified=True, role="admin")
-
-
-@pytest.fixture(autouse=True)
-def _drop_pending_views(request):
-    """Views a test left buffered must not be flushed at exit into a dropped database."""
-    app = request.getfixturevalue("app") if "app" in request.fixturenames else None
-    yield
-    if app is not None:
-        views = app.extensions.get("news_view_counter")
-        if views is not None and views._redis is None:
-            views._take()

@@ -1,1 +1,0 @@
-from tests.contest.conftest import admin, moderator  # noqa: F401  (shared fixtures)
