@@ -17,7 +17,6 @@ import secrets
 import shutil
 import signal
 import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -29,7 +28,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.support.servers import ROOT, Browser, free_port, gunicorn
+from tests.support.servers import Browser, flask_cli, free_port, gunicorn
 from tests.support.voters import finalist_ids, log_in, make_citizens
 
 BASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -67,17 +66,8 @@ def database(tmp: Path, own_database: bool = False):
         RATELIMIT_VOTE="10000 per minute",
         LOG_LEVEL="WARNING",
     )
-    for command in (["db", "upgrade"], ["seed-demo", "--phase", "voting"]):
-        done = subprocess.run(
-            [sys.executable, "-m", "flask", "--app", "wsgi.py", *command],
-            cwd=ROOT,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
+    flask_cli(env, "db", "upgrade")
+    flask_cli(env, "seed-demo", "--phase", "voting")
     try:
         yield env, name
     finally:

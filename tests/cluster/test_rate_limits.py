@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pyotp
 import pytest
 
-from tests.support.servers import ROOT, Browser, gunicorn
+from tests.support.servers import ROOT, Browser, flask_cli, gunicorn
 
 LIMIT = 10
 ATTEMPTS = 30
@@ -64,22 +64,19 @@ def site(tmp_path_factory):
         PROXY_HOPS="1",  # X-Forwarded-For gives each request the address the test chooses
     )
 
-    def run(script_args, stdin=""):
-        done = subprocess.run(
-            [sys.executable, *script_args],
-            cwd=ROOT,
-            env=env,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert done.returncode == 0, done.stdout + done.stderr
-        return done.stdout
-
-    run(["-m", "flask", "--app", "wsgi.py", "db", "upgrade"])
-    secrets_ = run(["-c", _MAKE_STAFF, *STAFF], stdin=f"{PASSWORD}\n" * len(STAFF)).split()
+    flask_cli(env, "db", "upgrade")
+    made = subprocess.run(
+        [sys.executable, "-c", _MAKE_STAFF, *STAFF],
+        cwd=ROOT,
+        env=env,
+        input=f"{PASSWORD}\n" * len(STAFF),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    secrets_ = made.stdout.split()
     with gunicorn(env, tmp, workers=WORKERS) as (_, url, log_path):
         yield {"url": url, "secrets": dict(zip(STAFF, secrets_, strict=True)), "log": log_path}
 

@@ -8,8 +8,6 @@ import json
 import logging
 import os
 import stat
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -27,7 +25,7 @@ from app.extensions import db as _db
 from app.logging import redact
 from tests.factories import UserFactory
 from tests.helpers import links_in, post_form
-from tests.support.servers import ROOT, gunicorn
+from tests.support.servers import flask_cli, gunicorn
 
 TOKENS = {
     "verify": "/verify/eyJpZCI6MSwiZnAiOiJhYmMifQ.aBcDeF.SiGnAtUrE-secret1",
@@ -109,14 +107,7 @@ def test_gunicorn_access_log_never_shows_a_token(tmp_path):
         MAIL_BACKEND="file",
         LOG_LEVEL="INFO",
     )
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi.py", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=120,
-        check=True,
-    )
+    flask_cli(env, "db", "upgrade")
     with gunicorn(env, tmp_path, workers=1) as (_proc, url, log_path):
         for path in TOKENS.values():
             try:
