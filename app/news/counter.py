@@ -22,11 +22,13 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from crawlerdetect import CrawlerDetect
-from flask import Flask, Request, current_app
+from flask import Flask, Request, Response, after_this_request, current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 from redis.exceptions import RedisError
 
+from app import cache as page_cache
 from app.extensions import db
+from app.news.models import Post
 
 log = logging.getLogger(__name__)
 
@@ -202,8 +204,6 @@ class ViewCounter:
         counts = self._take()
         if not counts:
             return 0
-        from app.news.models import Post
-
         table = Post.__table__
         statement = (
             table.update()
@@ -229,12 +229,67 @@ class ViewCounter:
             )
             self._give_back(counts)
             return 0
-        # Cached post pages read the stored count from the page cache (app/cache.py).
-        from app.cache import remember_views
-
         with self.app.app_context():
-            remember_views(stored)
+            _keep_stored(stored)
         return sum(counts.values())
+
+
+# --- A page load -----------------------------------------------------------------------------
+#: Post pages show the stored count plus what is still buffered. The stored count is kept in
+#: the page cache's store (refreshed by each flush), so that a cached post page costs no
+#: database read. Short: two flushes finishing out of order may leave the smaller count this long.
+STORED_SECONDS = 60
+_STORED = sa.select(Post.view_count).where(Post.id == sa.bindparam("id"))  # built once
+
+
+def stored_views(post_id: int) -> int | None:
+    """The post's stored view count; None when it has no row."""
+    key = f"views:{post_id}"
+    value = page_cache.use_store(lambda: page_cache.cache.get(key))
+    if value is None:
+        value = db.session.execute(_STORED, {"id": post_id}).scalar()
+        if value is not None:  # add, not set: a flush that stored a newer count keeps it
+            page_cache.use_store(lambda: page_cache.cache.add(key, value, timeout=STORED_SECONDS))
+    return value
+
+
+def _keep_stored(counts: dict[int, int]) -> None:
+    values = {f"views:{post_id}": n for post_id, n in counts.items()}
+    page_cache.use_store(lambda: page_cache.cache.set_many(values, timeout=STORED_SECONDS))
+
+
+def record_view(post_id: int, request: Request) -> int | None:
+    """Count this load of a post if it is a person's first in 30 minutes (the cookie that
+    remembers it is set on the response), and return the count to show: stored plus
+    buffered, this load included. None when the post has no row."""
+    stored = stored_views(post_id)  # read before ``add``, which may flush
+    if stored is None:
+        return None
+    views = get_counter()
+    if not views.enabled or not countable(request):
+        return stored + views.pending(post_id)
+    now = time.time()
+    seen = seen_posts(request, now)
+    if post_id in seen:
+        return stored + views.pending(post_id)
+    buffered = views.add(post_id)
+    seen[post_id] = now
+    cookie = seen_cookie(seen)
+    after_this_request(lambda response: _set_seen_cookie(response, cookie))
+    return stored + buffered
+
+
+def _set_seen_cookie(response: Response, value: str) -> Response:
+    response.set_cookie(
+        COOKIE_NAME,
+        value,
+        max_age=REVISIT_SECONDS,
+        path="/news",
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
 
 
 _counters: weakref.WeakSet[ViewCounter] = weakref.WeakSet()

@@ -3,8 +3,6 @@ feeds, sitemap, robots.txt and search. Views are thin; the rules live in service
 
 from __future__ import annotations
 
-import hashlib
-import time
 import xml.etree.ElementTree as ET
 
 import sqlalchemy as sa
@@ -13,7 +11,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -50,30 +47,6 @@ def index():
         error_out=False,
     )
     return render_template("news/index.html", page=page)
-
-
-#: Built once: read on every cached post page.
-_STORED_VIEWS = sa.select(Post.view_count).where(Post.id == sa.bindparam("id"))
-
-
-def _count_view(post_id: int, stored: int) -> tuple[int, str | None]:
-    """The number to show, and the cookie to set when this load was counted."""
-    views = counter.get_counter()
-    if not views.enabled or not counter.countable(request):
-        return stored + views.pending(post_id), None
-    now = time.time()
-    seen = counter.seen_posts(request, now)
-    if post_id in seen:
-        return stored + views.pending(post_id), None
-    pending = views.add(post_id)
-    seen[post_id] = now
-    return stored + pending, counter.seen_cookie(seen)
-
-
-def _views_slot() -> str:
-    """Stands for the view count in a cached page; derived from the secret, so unguessable."""
-    digest = hashlib.sha256(b"views-slot" + current_app.secret_key.encode()).hexdigest()
-    return f"\ue000{digest[:16]}\ue000"
 
 
 def _render_post(post: Post, form: CommentForm | None, status: int = 200, views: str | None = None):
@@ -113,48 +86,23 @@ def post(slug: str):
         if post is None:
             abort(404)
         return _comment(post)
-    # Anonymous readers share one rendering (app/cache.py); only the count is filled in per load.
-    key = page_cache.page_key() if page_cache.cacheable() else None
-    hit = page_cache.get(key) if key else None
-    if hit is not None:
-        post_id, body = hit
-        stored = page_cache.stored_views(
-            post_id, lambda: db.session.execute(_STORED_VIEWS, {"id": post_id}).scalar()
-        )
-        if stored is not None:
-            views, cookie = _count_view(post_id, stored)
-            return _post_response(body.replace(_views_slot(), format_number(views)), cookie, "hit")
+    # Anonymous readers share one rendering (app/cache); the view count is filled in per load.
+    return page_cache.page_with_live_part(lambda views: _render_for_reading(slug, views), _views)
+
+
+def _render_for_reading(slug: str, views: str) -> tuple[int, str]:
     post = services.get_published_post(slug)
     if post is None:
         abort(404)
     signed_in = current_user.is_authenticated and current_user.is_verified
-    views, cookie = _count_view(post.id, post.view_count)
-    if key is None:
-        body, _status = _render_post(
-            post, CommentForm() if signed_in else None, views=format_number(views)
-        )
-        return _post_response(body, cookie)
-    slot = _views_slot()
-    body, _status = _render_post(post, None, views=slot)
-    page_cache.put(key, (post.id, body))
-    return _post_response(body.replace(slot, format_number(views)), cookie, "miss")
+    body, _status = _render_post(post, CommentForm() if signed_in else None, views=views)
+    return post.id, body
 
 
-def _post_response(body: str, cookie: str | None, cache_state: str | None = None):
-    response = make_response(body)
-    if cache_state:
-        response.headers["X-Page-Cache"] = cache_state
-    if cookie is not None:
-        response.set_cookie(
-            counter.COOKIE_NAME,
-            cookie,
-            max_age=counter.REVISIT_SECONDS,
-            path="/news",
-            httponly=True,
-            samesite="Lax",
-            secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
-        )
-    return response
+def _views(post_id: int) -> str | None:
+    """This load counted, and the count to show (app/news/counter.py); None: no such post."""
+    views = counter.record_view(post_id, request)
+    return None if views is None else format_number(views)
 
 
 def _comment(post: Post):
