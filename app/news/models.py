@@ -93,6 +93,8 @@ class Comment(TimestampMixin, db.Model):
         sa.Index("ix_comment_author_id_created_at", "author_id", "created_at"),
         sa.Index("ix_comment_status", "status"),
     )
+    #: Public pages show approved comments only: a held one drops no cached page (app/cache).
+    SHOWN_WHEN = ("status", Status.APPROVED.value)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))
@@ -133,6 +135,7 @@ class Trackback(db.Model):
         sa.CheckConstraint(_STATUS_CHECK, name="status_known"),
         sa.Index("ix_trackback_post_id_status", "post_id", "status"),
     )
+    SHOWN_WHEN = ("status", Status.APPROVED.value)  # as for comments
 
     id: Mapped[int] = mapped_column(primary_key=True)
     post_id: Mapped[int] = mapped_column(sa.ForeignKey("post.id", ondelete="CASCADE"))

@@ -66,6 +66,22 @@ def test_an_approved_comment_shows_to_anonymous_readers_at_once(client, db, citi
     assert "ความเห็นรอตรวจ" in client.get("/news/hello").get_data(as_text=True)
 
 
+def test_a_held_comment_keeps_the_cached_pages_an_approved_one_drops_them(client, db, citizen):
+    post = make_post()
+    for path in ("/", "/news/hello"):
+        client.get(path)
+        assert state(client.get(path)) == "hit"
+    comment = services.add_comment(post, citizen, "ความเห็นแรกรอผู้ดูแลตรวจ")  # a first one is held
+    _db.session.commit()
+    assert comment.status == Status.PENDING
+    assert (state(client.get("/")), state(client.get("/news/hello"))) == ("hit", "hit")
+    services.moderate_comment(comment, "approve")
+    _db.session.commit()
+    page = client.get("/news/hello")
+    assert state(page) == "miss" and "ความเห็นแรกรอผู้ดูแลตรวจ" in page.get_data(as_text=True)
+    assert state(client.get("/")) == "miss"
+
+
 def test_a_cached_post_still_counts_and_shows_every_view(app, db):
     make_post()
     shown = []
