@@ -23,7 +23,7 @@ def index():
     from app.contest.services import current_campaign
     from app.feedback.services import status_counts as feedback_counts
     from app.news.services import queue_counts
-    from app.voting.services import votes_per_day
+    from app.voting.checks import votes_per_day
 
     users = db.session.scalar(sa.select(sa.func.count()).select_from(User))
     campaign = current_campaign()

@@ -3,7 +3,7 @@ from flask import Blueprint
 bp = Blueprint("voting", __name__)
 
 from app.voting import admin_views, cli, views  # noqa: E402,F401  (routes register on import)
-from app.voting.services import export_votes, unlink_votes  # noqa: E402
+from app.voting.votes import export_votes, unlink_votes  # noqa: E402
 
 
 def _on_account_deleting(sender, user) -> None:
@@ -18,7 +18,7 @@ def _search_finalists(terms: list[str]) -> list:
     from app.contest.services import current_campaign, voting_has_opened
     from app.models import utcnow
     from app.news.services import SearchHit
-    from app.voting.services import ballot
+    from app.voting.votes import ballot
 
     campaign = current_campaign()
     # The shortlist is public once voting opens; before, staff may still be changing it.

@@ -9,7 +9,7 @@ from flask.cli import AppGroup
 from app.contest.models import Campaign
 from app.contest.services import current_campaign
 from app.extensions import db
-from app.voting import services as svc
+from app.voting.verify import verify_draws
 
 draw_cli = AppGroup("draw", help="The verifiable prize draw.")
 
@@ -23,7 +23,7 @@ def verify(campaign_id: int | None) -> None:
     campaign = db.session.get(Campaign, campaign_id) if campaign_id else current_campaign()
     if campaign is None:
         raise click.ClickException("No such campaign.")
-    checks = svc.verify_draws(campaign)
+    checks = verify_draws(campaign)
     if not checks:
         raise click.ClickException("No finished draw to verify.")
     for check in checks:

@@ -20,7 +20,9 @@ from app.contest.services import normalise_name
 from app.demo import seed_citizens
 from app.i18n import BE_OFFSET
 from app.models import utcnow
-from app.voting import services as svc
+from app.voting.prize import announce_seed_source, draws, run_draw
+from app.voting.results import publish_results
+from app.voting.votes import ballot, cast_vote, vote_of
 
 # Demo accounts that only vote (the shared demo password opens them too).
 DEMO_VOTERS = [
@@ -80,17 +82,17 @@ def seed_voting(phase: str) -> str:
         return "no demo votes while proposals are open"
     seed_citizens(DEMO_VOTERS)
     announced = campaign.voting_open + timedelta(hours=10)
-    if not svc.draws(campaign):
+    if not draws(campaign):
         source = seed_source(lottery_day(campaign))
-        svc.announce_seed_source(campaign, source, None, now=announced)
+        announce_seed_source(campaign, source, None, now=announced)
     cast = _cast_votes(campaign, announced)
     line = f"{cast} new demo votes, seed source announced"
     if phase != "closed":
         return line
     if campaign.results_published_at is None:
-        svc.publish_results(campaign, None)
-    if svc.draws(campaign)[-1].seed is None:
-        svc.run_draw(campaign, demo_lottery_number(lottery_day(campaign)), None)
+        publish_results(campaign, None)
+    if draws(campaign)[-1].seed is None:
+        run_draw(campaign, demo_lottery_number(lottery_day(campaign)), None)
     return line + ", results published, prize draw made (check it: flask draw verify)"
 
 
@@ -100,13 +102,13 @@ def _cast_votes(campaign, start) -> int:
     start += timedelta(hours=1)
     end = min(utcnow(), campaign.voting_close) - timedelta(hours=1)
     step = (end - start) / len(DEMO_VOTERS)
-    on_ballot = {finalist.normalised_name: finalist for finalist in svc.ballot(campaign)}
+    on_ballot = {finalist.normalised_name: finalist for finalist in ballot(campaign)}
     cast = 0
     for number, ((_name, email), choice) in enumerate(zip(DEMO_VOTERS, DEMO_CHOICES, strict=True)):
         voter = find_user_by_email(email)
         finalist = on_ballot.get(normalise_name(choice))
-        if voter is None or finalist is None or svc.vote_of(campaign, voter) is not None:
+        if voter is None or finalist is None or vote_of(campaign, voter) is not None:
             continue
-        svc.cast_vote(campaign, voter, finalist.id, now=start + step * number)
+        cast_vote(campaign, voter, finalist.id, now=start + step * number)
         cast += 1
     return cast
