@@ -98,7 +98,10 @@ def test_resend_sends_a_new_link(client, db, outbox):
 
 
 def test_resend_needs_a_log_in(client):
-    assert client.post("/account/verify/resend").status_code in (302, 400)
+    assert client.post("/account/verify/resend").status_code == 400  # no CSRF token
+    token = csrf_token(client, "/login")
+    response = client.post("/account/verify/resend", data={"csrf_token": token})
+    assert response.status_code == 302 and "/login?next=" in response.headers["Location"]
 
 
 def _reset_link(client, outbox, email):

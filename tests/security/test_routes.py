@@ -53,13 +53,26 @@ def _public_get_urls(app):
     return urls
 
 
+# What the public GET pages answer an anonymous visitor when they are not a 200: sent to log in,
+# no campaign (an empty database), or a tracking page asked without a code.
+NOT_200 = {
+    "/account": 302,
+    "/account/data.json": 302,
+    "/contest/submit": 302,
+    "/contest/my-entries": 302,
+    "/vote/receipt": 302,
+    "/vote": 409,
+    "/feedback/track": 404,
+}
+
+
 @pytest.mark.parametrize("scheme", ["http", "https"])
 def test_security_headers_on_every_public_page(app, client, scheme):
     urls = _public_get_urls(app)
     assert "/" in urls and "/login" in urls
     for url in urls:
         response = client.get(url, base_url=f"{scheme}://localhost")
-        assert response.status_code < 500, url
+        assert response.status_code == NOT_200.get(url, 200), url
         headers = response.headers
         csp = headers.get("Content-Security-Policy", "")
         script_src = next((p for p in csp.split(";") if p.strip().startswith("script-src")), "")

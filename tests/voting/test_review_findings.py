@@ -47,16 +47,16 @@ def test_finalists_are_not_searchable_before_voting_opens(client, db):
 
 
 @pytest.mark.parametrize(
-    "url",
+    ("url", "status"),
     [
-        "/news?page=²",
-        "/search?q=x&page=²",
-        "/admin/entries/99999999999999999999999",
-        "/feedback/" + "9" * 60,
+        ("/news?page=²", 200),  # read as the first page
+        ("/search?q=x&page=²", 200),
+        ("/admin/entries/99999999999999999999999", 404),
+        ("/feedback/" + "9" * 60, 404),
     ],
 )
-def test_odd_numbers_in_urls_are_not_500(client, db, url):
-    assert client.get(url).status_code < 500
+def test_odd_numbers_in_urls_are_not_500(client, db, url, status):
+    assert client.get(url).status_code == status
 
 
 def test_huge_ids_in_forms_are_4xx(client, db, citizen):
@@ -65,9 +65,8 @@ def test_huge_ids_in_forms_are_4xx(client, db, citizen):
     token = csrf_token(client, "/vote")
     huge = "9" * 30
     assert client.post("/vote", data={"csrf_token": token, "finalist": huge}).status_code == 400
-    assert (
-        client.post("/vote/confirm", data={"csrf_token": token, "finalist": huge}).status_code < 500
-    )
+    confirm = client.post("/vote/confirm", data={"csrf_token": token, "finalist": huge})
+    assert confirm.status_code == 302 and confirm.headers["Location"].endswith("/vote")
     response = post_form(
         client, "/feedback", {"topic": huge, "message": "ข้อความที่ยาวพอสมควร", "consent": "y"}
     )
@@ -79,7 +78,7 @@ def test_trackback_with_a_broken_url_gets_an_xml_error(client, db):
 
     post = make_post()
     response = client.post(f"/news/{post.slug}/trackback", data={"url": "http://[::1"})
-    assert response.status_code < 500
+    assert response.status_code == 400
     assert "<error>1</error>" in response.get_data(as_text=True)
 
 
