@@ -1,4 +1,4 @@
-# ruff: noqa: S310, S603, S607, S608  (a local script: starts our own tools, opens loopback URLs, builds SQL from constants)
+# ruff: noqa: S603, S607, S608  (a local script: starts our own tools, opens loopback URLs, builds SQL from constants)
 """The site under load: GET pages against a baseline, at the data sizes of a real contest.
 
     .venv/bin/python bench/run.py [--database-url URL] [--redis-url URL] [--seconds 10]
@@ -36,7 +36,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -46,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from tests.support.servers import flask_cli, free_port  # noqa: E402
+from tests.support.servers import flask_cli, gunicorn  # noqa: E402
 
 SCALE = {"posts": 200, "citizens": 20_000, "entries": 50_000, "votes": 1_000_000}
 TARGETS = {"/news/<slug>": 0.30, "/": 0.30, "/results": 0.50}
@@ -256,40 +255,12 @@ def load(env: dict, votes: int) -> str:
 
 
 def drive(env: dict, slug: str, args) -> tuple[list[dict], list[int]]:
-    port = free_port()
     workers = 2 * (os.cpu_count() or 1) + 1
-    log = open(Path(env["INSTANCE_PATH"]) / "gunicorn.log", "wb")  # noqa: SIM115
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "gunicorn"),
-            "--config",
-            "gunicorn.conf.py",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--access-logfile",
-            str(Path(env["INSTANCE_PATH"]) / "access.log"),
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not start")
-            time.sleep(0.2)
+    instance = Path(env["INSTANCE_PATH"])
+    access_log = ("--access-logfile", str(instance / "access.log"))
+    with gunicorn(
+        env, instance, workers, access_log, timeout=60, log_path=instance / "gunicorn.log"
+    ) as (server, base, _log):
         pages = [
             ("/ping", "/ping"),
             ("/", "/"),
@@ -307,10 +278,6 @@ def drive(env: dict, slug: str, args) -> tuple[list[dict], list[int]]:
             "burst": vote_burst(base, env),
         }
         rss = worker_rss(server.pid)
-    finally:
-        server.terminate()
-        server.wait(timeout=60)
-        log.close()
     baseline = rows[0]["rps"] or 1
     for row in rows:
         row["ratio"] = round(row["rps"] / baseline, 2)
@@ -328,9 +295,10 @@ def set_phase(env: dict, phase: str) -> None:
     form refuses to move dates once voting has opened)."""
     os.environ.update(env)
     from app import create_app
-    from app.contest.demo import _schedule
+    from app.contest.demo import demo_schedule
     from app.contest.models import Campaign
     from app.extensions import db
+    from app.models import utcnow
 
     app = create_app()
     with app.app_context():
@@ -340,7 +308,7 @@ def set_phase(env: dict, phase: str) -> None:
             campaign.submissions_close,
             campaign.voting_open,
             campaign.voting_close,
-        ) = _schedule(phase)
+        ) = demo_schedule(phase, utcnow())
         db.session.commit()  # also drops the cached pages (app/cache.py)
         db.engine.dispose()
 

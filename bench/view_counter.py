@@ -18,37 +18,20 @@ import argparse
 import os
 import re
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.support.servers import free_port  # noqa: E402
+from tests.support.servers import flask_cli, gunicorn  # noqa: E402
 
 UA = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 SLUG = "bench-post"
-
-
-def wait_healthy(url: str, proc: subprocess.Popen, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"gunicorn exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit(f"{url} did not answer")
 
 
 def prepare(tmp: Path, counting: bool, redis_url: str | None) -> dict:
@@ -70,13 +53,7 @@ def prepare(tmp: Path, counting: bool, redis_url: str | None) -> dict:
     if redis_url:
         env["REDIS_URL"] = redis_url
         # Keys are per database (a fresh temporary file each run): nothing to clear.
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi.py", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
+    flask_cli(env, "db", "upgrade")
     seed = (
         "from app import create_app\n"
         "from app.extensions import db\n"
@@ -97,29 +74,9 @@ def run_once(workers: int, seconds: int, connections: int, counting: bool, redis
     tmp = Path(tempfile.mkdtemp(prefix="bench-views-"))
     try:
         setup = prepare(tmp, counting, redis_url)
-        port = free_port()
-        proc = subprocess.Popen(
-            [
-                str(Path(sys.executable).parent / "gunicorn"),
-                "--config",
-                "gunicorn.conf.py",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--workers",
-                str(workers),
-                "--no-control-socket",
-                "--access-logfile",
-                "/dev/null",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=setup["env"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            base = f"http://127.0.0.1:{port}"
-            wait_healthy(base + "/healthz", proc)
+        # Leaving the block stops gunicorn (SIGTERM): workers flush the views they buffered.
+        quiet = ("--no-control-socket", "--access-logfile", "/dev/null")
+        with gunicorn(setup["env"], tmp, workers, quiet) as (proc, base, _log):
             url = f"{base}/news/{SLUG}"
             # Warm-up: imports, templates, the tokeniser, connection pools.
             warm = subprocess.run(
@@ -146,9 +103,6 @@ def run_once(workers: int, seconds: int, connections: int, counting: bool, redis
                 text=True,
             ).stdout
             cpu = workers_cpu_seconds(proc.pid) - cpu_before
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            proc.wait(timeout=60)
         rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
         total = int(re.search(r"(\d+) requests in", out).group(1))
         p99 = re.search(r"^\s*99%\s+(\S+)", out, re.MULTILINE).group(1)
