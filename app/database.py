@@ -1,5 +1,12 @@
 """Engine settings per database, and write transactions that take SQLite's lock up front.
 
+The transaction rule: services add and flush, and take their own locks (``begin_write()``,
+``SELECT ... FOR UPDATE``); the view commits once, or the error handler (app/errors.py) rolls
+back. A service never commits or rolls back, except ``begin_write()`` on SQLite, which ends a
+read-only transaction to begin one that holds the lock. Not yet following it:
+``staff.totp.setup_secret`` commits on a GET, and ``accounts.services.register_user`` rolls
+back a lost sign-up race. CLI commands and the demo commit for themselves, as a view does.
+
 SQLite gets WAL (readers never wait for the writer), a busy timeout and foreign keys. A
 transaction that will write must start with BEGIN IMMEDIATE: one that reads first and writes
 later fails at once with "database is locked" when another writer got in between (a WAL
@@ -18,6 +25,8 @@ from __future__ import annotations
 
 import logging
 from contextvars import ContextVar
+from dataclasses import dataclass
+from math import ceil
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g, has_request_context, request
@@ -103,6 +112,44 @@ def _end_of_request(exc) -> None:
     token = g.pop("begin_immediate_token", None)
     if token is not None:
         _begin_immediate.reset(token)
+
+
+def like_pattern(term: str) -> str:
+    """A LIKE pattern matching ``term`` anywhere, with %, _ and the escape character itself
+    escaped: use it with ``escape="\\"``."""
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass
+class Page:
+    """The parts of ``db.paginate``'s pagination that the templates use, for a page of rows
+    that ``db.paginate`` cannot count (a grouped query)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 def init_app(app: Flask) -> None:

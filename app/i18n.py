@@ -1,15 +1,18 @@
-"""Language choice (Thai first), Buddhist-Era dates and Bangkok times for templates."""
+"""The templates' helpers: language choice (Thai first), Buddhist-Era dates, Bangkok times,
+durations and countdowns, and the contest's phase labels."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from math import ceil
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.numbers import format_decimal
 from flask import Flask, current_app, request, url_for
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, get_locale, gettext, ngettext
+from flask_babel import lazy_gettext as _l
 
 LANG_COOKIE = "lang"
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -91,6 +94,60 @@ def format_number(value: int | float | None) -> str:
     if value is None:
         return ""
     return format_decimal(value, locale=current_language())
+
+
+def duration_text(delta: timedelta) -> str:
+    """``3 days 4 hours``, ``5 hours 10 minutes`` or ``7 minutes``, in the reader's language."""
+    minutes = max(1, ceil(delta.total_seconds() / 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        parts = [_unit("day", days)] + ([_unit("hour", hours)] if hours else [])
+    elif hours:
+        parts = [_unit("hour", hours)] + ([_unit("minute", minutes)] if minutes else [])
+    else:
+        parts = [_unit("minute", minutes)]
+    return " ".join(parts)
+
+
+def _unit(unit: str, n: int) -> str:
+    if unit == "day":
+        return ngettext("%(num)d day", "%(num)d days", n)
+    if unit == "hour":
+        return ngettext("%(num)d hour", "%(num)d hours", n)
+    return ngettext("%(num)d minute", "%(num)d minutes", n)
+
+
+def duration_units() -> dict[str, str]:
+    """The unit words of ``duration_text`` for the live countdown script (data-* attributes)."""
+    return {
+        f"{unit}-{form}": _unit(unit, n).replace(str(n), "%(num)d", 1)
+        for unit in ("day", "hour", "minute")
+        for form, n in (("one", 1), ("many", 2))
+    }
+
+
+def countdown_text(label, delta: timedelta) -> str:
+    """A countdown sentence: ``label`` (with ``%(time)s``) filled with the time left."""
+    return str(label) % {"time": duration_text(delta)}
+
+
+#: The contest's phases in words (keys are the phase values: app/contest/phases.py).
+PHASE_LABELS = {
+    "upcoming": _l("Coming soon"),
+    "submissions": _l("Name proposals are open"),
+    "review": _l("Entries are being reviewed"),
+    "voting": _l("Voting is open"),
+    "closed": _l("Voting has closed"),
+    "announced": _l("The results are out"),
+}
+#: What the countdown of each phase counts down to.
+COUNTDOWN_LABELS = {
+    "upcoming": _l("Name proposals open in %(time)s."),
+    "submissions": _l("Name proposals close in %(time)s."),
+    "review": _l("Voting opens in %(time)s."),
+    "voting": _l("Voting closes in %(time)s."),
+}
 
 
 def url_for_language(lang: str) -> str:

@@ -181,7 +181,3 @@ class DeleteAccountForm(FlaskForm):
         _l("I understand that my account will be deleted and this cannot be undone."),
         validators=[DataRequired(message=_l("Please tick the box to confirm."))],
     )
-
-
-class EmptyForm(FlaskForm):
-    """Carries only the CSRF token, for POST-only buttons (log out, resend)."""

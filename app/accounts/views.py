@@ -22,7 +22,6 @@ from app.accounts import services as svc
 from app.accounts.forms import (
     ChangePasswordForm,
     DeleteAccountForm,
-    EmptyForm,
     LoginForm,
     ProfileForm,
     RegisterForm,
@@ -38,6 +37,7 @@ from app.accounts.sessions import (
     start_session,
 )
 from app.extensions import db, limiter, login_manager
+from app.forms import EmptyForm
 from app.i18n import current_language
 from app.mail import send_mail
 from app.urls import absolute_url

@@ -14,13 +14,13 @@ def _home_context() -> dict:
 
 def _connect() -> None:
     from app.accounts import services as accounts
-    from app.contest import services as svc
+    from app.contest.entries import export_entries
     from app.demo import add_seeder
     from app.main.views import add_home_section
 
     add_home_section(order=10, template="contest/_home_panel.html", context=_home_context)
-    if svc.export_entries not in accounts.data_exporters:
-        accounts.data_exporters.append(svc.export_entries)
+    if export_entries not in accounts.data_exporters:
+        accounts.data_exporters.append(export_entries)
     accounts.account_deleting.connect(_unlink_on_delete, weak=False)
 
     from app.contest.demo import seed_contest
@@ -29,13 +29,14 @@ def _connect() -> None:
 
 
 def _unlink_on_delete(sender, user, **extra) -> None:
-    from app.contest.services import unlink_entries
+    from app.contest.entries import unlink_entries
 
     unlink_entries(user)
 
 
 _connect()
 
-from app.contest import admin_views, cli, views  # noqa: E402,F401  (routes register on import)
+# Routes and commands register on import.
+from app.contest import admin_campaign, admin_shortlist, admin_views, cli, views  # noqa: E402,F401
 from app.staff import two_factor_views  # noqa: E402,F401  (users, roles, second factor)
 from app.staff import views as staff_views  # noqa: E402,F401

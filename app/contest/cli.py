@@ -7,7 +7,11 @@ from flask.cli import AppGroup
 from flask_babel import force_locale
 
 from app.contest import bp
-from app.contest import services as svc
+from app.contest.campaigns import current_campaign
+from app.contest.errors import ContestError, ScheduleError
+from app.contest.models import Campaign
+from app.contest.schedule import check_schedule, parse_bangkok, set_schedule
+from app.contest.schedule import extend_voting as extend_voting_close
 from app.extensions import db
 from app.i18n import BANGKOK
 
@@ -18,15 +22,15 @@ def _show(value) -> str:
     return value.astimezone(BANGKOK).strftime("%Y-%m-%d %H:%M:%S %Z")
 
 
-def _refused(error: svc.ContestError):
+def _refused(error: ContestError):
     with force_locale("en"):  # the terminal speaks English
         return click.ClickException(str(error.message))
 
 
 def _find_campaign(campaign_id):
     if campaign_id is None:
-        return svc.current_campaign()
-    campaign = db.session.get(svc.Campaign, campaign_id)
+        return current_campaign()
+    campaign = db.session.get(Campaign, campaign_id)
     if campaign is None:
         raise click.ClickException(f"No campaign with id {campaign_id}.")
     return campaign
@@ -77,16 +81,16 @@ def schedule(submissions, voting, reason, campaign_id):
     """
     try:
         times = [
-            svc.parse_bangkok(submissions[0]),
-            svc.parse_bangkok(submissions[1], end=True),
-            svc.parse_bangkok(voting[0]),
-            svc.parse_bangkok(voting[1], end=True),
+            parse_bangkok(submissions[0]),
+            parse_bangkok(submissions[1], end=True),
+            parse_bangkok(voting[0]),
+            parse_bangkok(voting[1], end=True),
         ]
-        svc.check_schedule(*times)
+        check_schedule(*times)
         campaign = _find_campaign(campaign_id)
         created = campaign is None
-        campaign = svc.set_schedule(campaign, *times, reason=reason)
-    except svc.ScheduleError as error:
+        campaign = set_schedule(campaign, *times, reason=reason)
+    except ScheduleError as error:
         db.session.rollback()
         raise _refused(error) from error
     db.session.commit()
@@ -103,8 +107,8 @@ def extend_voting(end, reason, campaign_id):
     if campaign is None:
         raise click.ClickException("There is no campaign.")
     try:
-        svc.extend_voting(campaign, svc.parse_bangkok(end, end=True), reason)
-    except svc.ScheduleError as error:
+        extend_voting_close(campaign, parse_bangkok(end, end=True), reason)
+    except ScheduleError as error:
         db.session.rollback()
         raise _refused(error) from error
     db.session.commit()

@@ -16,8 +16,13 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.accounts import services as accounts
-from app.contest import services as svc
+from app.contest.campaigns import DEFAULT_RULES_EN
+from app.contest.entries import new_submission_token, owner_key, reference_code
 from app.contest.models import Campaign, Entry, EntryStatus
+from app.contest.normalise import clean_name, normalise_name
+from app.contest.phases import Phase, phase
+from app.contest.schedule import set_schedule
+from app.contest.shortlist import approved_names, finalists, set_shortlist
 from app.demo import DEMO_CITIZENS
 from app.extensions import db
 from app.i18n import BANGKOK
@@ -106,20 +111,20 @@ def demo_state(campaign: Campaign, now: datetime) -> str | None:
     """Which demo phase the campaign shows at ``now``; None when it shows none of them well."""
     from app.voting.models import PrizeDraw  # voting builds on the contest, not the other way
 
-    current = svc.phase(campaign, now)
+    current = phase(campaign, now)
     finished = (
         campaign.voting_close <= now and lottery_day(campaign) < now.astimezone(BANGKOK).date()
     )
-    if current is svc.Phase.SUBMISSIONS and not svc.finalists(campaign):
+    if current is Phase.SUBMISSIONS and not finalists(campaign):
         return "submissions"
-    if current is svc.Phase.VOTING:
+    if current is Phase.VOTING:
         return "voting"
-    if current is svc.Phase.CLOSED and finished:
+    if current is Phase.CLOSED and finished:
         return "counting"
     drawn = sa.select(PrizeDraw.id).where(
         PrizeDraw.campaign_id == campaign.id, PrizeDraw.seed.is_not(None)
     )
-    if current is svc.Phase.ANNOUNCED and finished and db.session.scalar(drawn.limit(1)):
+    if current is Phase.ANNOUNCED and finished and db.session.scalar(drawn.limit(1)):
         return "closed"
     return None
 
@@ -137,7 +142,7 @@ def seed_contest(phase: str) -> str:
     # the audit log names rows by id (a new draw must not meet the old draw's record).
     campaign = build_demo_campaign(phase, now)
     line = f"demo campaign {campaign.id} built in phase {phase}"
-    line += f": {len(svc.finalists(campaign))} finalists"
+    line += f": {len(finalists(campaign))} finalists"
     for old in _demo_campaigns():
         if old.id != campaign.id:
             remove_demo_campaign(old)
@@ -160,12 +165,12 @@ def remove_demo_campaign(campaign: Campaign) -> None:
 def build_demo_campaign(phase: str, now: datetime) -> Campaign:
     """A new demo campaign, walked through the contest services on its own clock."""
     times = demo_schedule(phase, now)
-    campaign = svc.set_schedule(None, *times, now=times[0] - DAY)
-    campaign.rules_en = f"{svc.DEFAULT_RULES_EN} {DEMO_MARK}"
+    campaign = set_schedule(None, *times, now=times[0] - DAY)
+    campaign.rules_en = f"{DEFAULT_RULES_EN} {DEMO_MARK}"
     _add_entries(campaign, min(now, times[1]))
     if phase != "submissions":
-        names = [n.normalised_name for n in svc.approved_names(campaign)]
-        svc.set_shortlist(campaign, names[: campaign.finalists_count], None, now=times[2] - DAY)
+        names = [n.normalised_name for n in approved_names(campaign)]
+        set_shortlist(campaign, names[: campaign.finalists_count], None, now=times[2] - DAY)
     db.session.flush()
     return campaign
 
@@ -180,7 +185,7 @@ def _add_entries(campaign: Campaign, until: datetime) -> None:
         user = users[index]
         if user is None:
             continue
-        key = svc.owner_key(user)
+        key = owner_key(user)
         seqs[key] = seqs.get(key, 0) + 1
         sent = campaign.submissions_open + step * number
         db.session.add(
@@ -189,10 +194,10 @@ def _add_entries(campaign: Campaign, until: datetime) -> None:
                 user_id=user.id,
                 owner_key=key,
                 seq=seqs[key],
-                reference_code=svc.reference_code(campaign),
-                submission_token=svc.new_submission_token(),
-                proposed_name=svc.clean_name(name),
-                normalised_name=svc.normalise_name(name),
+                reference_code=reference_code(campaign),
+                submission_token=new_submission_token(),
+                proposed_name=clean_name(name),
+                normalised_name=normalise_name(name),
                 meaning=meaning,
                 status=status,
                 review_reason=reason,

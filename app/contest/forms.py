@@ -1,4 +1,4 @@
-"""Contest forms. The rules themselves are in services; the forms only ask them."""
+"""Contest forms. The rules themselves are in the contest's modules; the forms only ask them."""
 
 from __future__ import annotations
 
@@ -16,8 +16,11 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from app.contest import services as svc
+from app.contest.entries import meaning_problems, name_problems
+from app.contest.errors import ReviewError
 from app.contest.models import MAX_ENTRIES_PER_PERSON, MAX_FINALISTS, MEANING_MAX, NAME_MAX
+from app.contest.review import REASON_MAX, Decision, decision_reason
+from app.contest.schedule import EXTENSION_REASON_MAX
 from app.forms import REQUIRED
 from app.forms import strip_whitespace as _strip
 
@@ -53,18 +56,14 @@ class EntryForm(FlaskForm):
     submission_token = HiddenField()
 
     def validate_proposed_name(self, field):
-        problems = svc.name_problems(field.data or "")
+        problems = name_problems(field.data or "")
         if problems:
             raise ValidationError(problems[0])
 
     def validate_meaning(self, field):
-        problems = svc.meaning_problems(field.data or "")
+        problems = meaning_problems(field.data or "")
         if problems:
             raise ValidationError(problems[0])
-
-
-class EmptyForm(FlaskForm):
-    """Carries only the CSRF token, for POST-only buttons."""
 
 
 class ReviewForm(FlaskForm):
@@ -76,13 +75,17 @@ class ReviewForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason (required to reject; the person will see it)"),
         filters=[_strip],
-        validators=[Length(max=svc.REASON_MAX, message=_l("Use at most %(max)d characters."))],
+        validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
         render_kw={"rows": 3},
     )
 
     def validate_reason(self, field):
-        if self.decision.data == "reject" and not field.data:
-            raise ValidationError(_l("Please give a reason for rejecting."))
+        if field.errors or self.decision.data not in {d.value for d in Decision}:
+            return  # already said (too long, or no decision)
+        try:
+            decision_reason(Decision(self.decision.data), field.data)
+        except ReviewError as refused:  # the service's rule (a reason to reject), on the form
+            raise ValidationError(refused.message) from None
 
 
 END_HINT = _l(
@@ -134,9 +137,9 @@ class ExtendVotingForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired(message=_l("Please give the reason for extending voting.")),
-            Length(max=svc.EXTENSION_REASON_MAX, message=_l("Use at most %(max)d characters.")),
+            Length(max=EXTENSION_REASON_MAX, message=_l("Use at most %(max)d characters.")),
         ],
-        render_kw={"rows": 3, "maxlength": svc.EXTENSION_REASON_MAX},
+        render_kw={"rows": 3, "maxlength": EXTENSION_REASON_MAX},
     )
 
 
@@ -221,6 +224,6 @@ class FinalistForm(FlaskForm):
     )
 
     def validate_meaning(self, field):
-        problems = svc.meaning_problems(field.data or "")
+        problems = meaning_problems(field.data or "")
         if problems:
             raise ValidationError(problems[0])

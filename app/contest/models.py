@@ -11,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.extensions import db
 from app.models import TimestampMixin, utcnow
 
+#: A new campaign's settings until staff change them.
+DEFAULT_ENTRIES_PER_PERSON = 3
+DEFAULT_FINALISTS = 5
 #: Upper bounds of the settings, also enforced by check constraints.
 MAX_ENTRIES_PER_PERSON = 20
 MAX_FINALISTS = 20
@@ -37,7 +40,7 @@ class DrawPool(enum.StrEnum):
 
 
 class Campaign(TimestampMixin, db.Model):
-    """One naming contest. Its phase is derived from the schedule (see services.phase)."""
+    """One naming contest. Its phase is derived from the schedule (see phases.phase)."""
 
     __tablename__ = "campaign"
     __table_args__ = (
@@ -70,8 +73,8 @@ class Campaign(TimestampMixin, db.Model):
     submissions_close: Mapped[datetime]
     voting_open: Mapped[datetime]
     voting_close: Mapped[datetime]
-    entries_per_person: Mapped[int] = mapped_column(default=3)
-    finalists_count: Mapped[int] = mapped_column(default=5)
+    entries_per_person: Mapped[int] = mapped_column(default=DEFAULT_ENTRIES_PER_PERSON)
+    finalists_count: Mapped[int] = mapped_column(default=DEFAULT_FINALISTS)
     results_visibility: Mapped[str] = mapped_column(
         sa.String(16), default=ResultsVisibility.AFTER_CLOSE.value
     )

@@ -8,9 +8,22 @@ from flask_login import current_user, login_required
 
 from app.accounts.decorators import verified_required
 from app.contest import bp
-from app.contest import services as svc
+from app.contest.campaigns import current_campaign
+from app.contest.draw_pool import DELETED_ACCOUNTS_RULE, announced_draw, who_can_win
+from app.contest.entries import (
+    entries_of,
+    entries_used,
+    entry_limit_rule,
+    new_submission_token,
+    owned_entry,
+    require_submissions_open,
+    submit_entry,
+)
+from app.contest.errors import EntryRefused
 from app.contest.forms import EntryForm
+from app.contest.phases import Phase, countdown, phase, voting_waits_for_shortlist
 from app.extensions import db, limiter
+from app.i18n import PHASE_LABELS
 from app.models import utcnow
 
 
@@ -19,23 +32,23 @@ def _entry_limit() -> str:
 
 
 # Who can win, one sentence from the draw-pool setting, for every template that states it.
-bp.add_app_template_global(svc.who_can_win, "who_can_win")
-bp.add_app_template_global(svc.entry_limit_rule, "entry_limit_rule")
+bp.add_app_template_global(who_can_win, "who_can_win")
+bp.add_app_template_global(entry_limit_rule, "entry_limit_rule")
 
 
 @bp.route("/contest")
 def rules():
-    campaign = svc.current_campaign()
+    campaign = current_campaign()
     now = utcnow()
     return render_template(
         "contest/rules.html",
         campaign=campaign,
-        phase=svc.phase(campaign, now) if campaign else None,
-        countdown=svc.countdown(campaign, now) if campaign else None,
-        Phase=svc.Phase,
-        labels=svc.PHASE_LABELS,
-        announcement=svc.announced_draw(campaign) if campaign else None,
-        deleted_accounts_rule=svc.DELETED_ACCOUNTS_RULE,
+        phase=phase(campaign, now) if campaign else None,
+        countdown=countdown(campaign, now) if campaign else None,
+        Phase=Phase,
+        labels=PHASE_LABELS,
+        announcement=announced_draw(campaign) if campaign else None,
+        deleted_accounts_rule=DELETED_ACCOUNTS_RULE,
     )
 
 
@@ -43,13 +56,13 @@ def rules():
 @verified_required
 @limiter.limit(_entry_limit, methods=["POST"])
 def submit():
-    campaign = svc.current_campaign()
-    svc.require_submissions_open(campaign)
+    campaign = current_campaign()
+    require_submissions_open(campaign)
     form = EntryForm()
     error = None
     if form.validate_on_submit():
         try:
-            result = svc.submit_entry(
+            result = submit_entry(
                 campaign,
                 current_user,
                 form.proposed_name.data,
@@ -57,7 +70,7 @@ def submit():
                 form.submission_token.data or "",
             )
             db.session.commit()
-        except svc.EntryRefused as refused:
+        except EntryRefused as refused:
             db.session.rollback()
             error = str(refused.message)
         if error is None:
@@ -65,8 +78,7 @@ def submit():
                 flash(_("Thank you. Your proposed name has been received."), "success")
             return redirect(url_for("contest.confirmation", code=result.entry.reference_code))
     if not form.submission_token.data or error:
-        form.submission_token.data = svc.new_submission_token()
-    mine = svc.entries_of(current_user, campaign)
+        form.submission_token.data = new_submission_token()
     status = 400 if (form.errors or error) else 200
     return (
         render_template(
@@ -74,7 +86,7 @@ def submit():
             form=form,
             campaign=campaign,
             error=error,
-            used=len(mine),
+            used=entries_used(campaign, current_user),
         ),
         status,
     )
@@ -83,7 +95,7 @@ def submit():
 @bp.route("/contest/entries/<code>")
 @login_required
 def confirmation(code: str):
-    entry = svc.owned_entry(code, current_user)
+    entry = owned_entry(code, current_user)
     if entry is None:
         abort(404)
     return render_template("contest/confirmation.html", entry=entry, campaign=entry.campaign)
@@ -92,20 +104,23 @@ def confirmation(code: str):
 @bp.route("/contest/my-entries")
 @login_required
 def my_entries():
-    campaign = svc.current_campaign()
-    entries = svc.entries_of(current_user)
-    now = utcnow()
-    can_submit = campaign is not None and svc.phase(campaign, now) is svc.Phase.SUBMISSIONS
+    campaign = current_campaign()
+    # The limit ``submit_entry`` checks: this person's entries, an earlier account's too.
+    can_submit = (
+        campaign is not None
+        and phase(campaign, utcnow()) is Phase.SUBMISSIONS
+        and entries_used(campaign, current_user) < campaign.entries_per_person
+    )
     return render_template(
         "contest/my_entries.html",
-        entries=entries,
+        entries=entries_of(current_user),
         campaign=campaign,
         can_submit=can_submit,
     )
 
 
 def _voting_waits(campaign) -> bool:
-    return svc.voting_waits_for_shortlist(campaign, utcnow())
+    return voting_waits_for_shortlist(campaign, utcnow())
 
 
 # Voting's time has come without a complete shortlist: pages say so instead of a past date.

@@ -7,12 +7,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.accounts.forms import EmptyForm
 from app.admin import add_menu_item, admin_required, bp
 from app.extensions import db
 from app.feedback import services as svc
 from app.feedback.forms import AnswerForm, TopicForm
 from app.feedback.models import Feedback, FeedbackTopic
+from app.forms import EmptyForm
 from app.mail import send_mail
 from app.urls import absolute_url
 

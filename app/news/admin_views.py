@@ -12,8 +12,9 @@ from flask_login import current_user
 from app import media
 from app.admin import add_menu_item, bp
 from app.extensions import db
+from app.forms import EmptyForm
 from app.news import services, text
-from app.news.forms import EmptyForm, PostForm
+from app.news.forms import PostForm
 from app.news.models import Comment, ModerationWord, Post, Trackback
 
 add_menu_item("admin.news_posts", _l("News posts"))

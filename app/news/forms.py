@@ -31,10 +31,6 @@ class CommentForm(FlaskForm):
     parent_id = HiddenField()
 
 
-class EmptyForm(FlaskForm):
-    """CSRF only, for POST buttons."""
-
-
 class LocalDateTimeField(DateTimeLocalField):
     """WTForms' own "Not a valid datetime value." has no Thai: say it in our words."""
 

@@ -21,9 +21,10 @@ from flask_login import current_user
 
 from app import cache as page_cache
 from app.extensions import csrf, db, limiter, login_manager
+from app.forms import EmptyForm
 from app.i18n import current_language, format_number
 from app.news import bp, counter, services, text
-from app.news.forms import CommentForm, EmptyForm
+from app.news.forms import CommentForm
 from app.news.models import Comment, Post, Status
 from app.urls import absolute_url
 

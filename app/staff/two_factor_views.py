@@ -14,8 +14,8 @@ from wtforms.validators import DataRequired, Length
 from app.accounts.models import User
 from app.accounts.views import safe_next
 from app.admin import admin_required, bp
-from app.contest.forms import EmptyForm
 from app.extensions import db, limiter
+from app.forms import EmptyForm
 from app.staff import totp
 
 

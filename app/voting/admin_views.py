@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.accounts.forms import EmptyForm
 from app.accounts.models import User
 from app.admin import add_menu_item, admin_required, bp
-from app.contest.services import current_campaign, phase
+from app.contest.campaigns import current_campaign
+from app.contest.phases import phase
 from app.extensions import db
+from app.forms import EmptyForm
 from app.mail import send_mail
 from app.models import utcnow
 from app.voting import services as svc

@@ -7,7 +7,9 @@ from flask_login import current_user
 
 from app.accounts.decorators import verified_required
 from app.cache import cached_page
-from app.contest.services import Phase, announced_draw, current_campaign, phase
+from app.contest.campaigns import current_campaign
+from app.contest.draw_pool import announced_draw
+from app.contest.phases import Phase, phase
 from app.extensions import db, limiter
 from app.models import utcnow
 from app.voting import bp

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,6 +13,7 @@ import sqlalchemy as sa
 from app.audit.models import AuditEntry
 from app.contest import services as svc
 from app.contest.models import Entry, Finalist
+from app.i18n import BANGKOK
 from tests.contest.conftest import add_entry, log_in, make_campaign, move_to
 from tests.factories import UserFactory
 from tests.helpers import csrf_token
@@ -361,7 +363,7 @@ def test_shortlist_locks_when_voting_opens(client, db, admin, approved, campaign
 
 def test_lock_instant_is_voting_open(db, admin, approved, campaign):
     svc.set_shortlist(campaign, [e.normalised_name for e in approved][:5], admin)
-    assert not svc.shortlist_locked(campaign, campaign.voting_open - svc.timedelta(microseconds=1))
+    assert not svc.shortlist_locked(campaign, campaign.voting_open - timedelta(microseconds=1))
     assert svc.shortlist_locked(campaign, campaign.voting_open)
 
 
@@ -384,7 +386,7 @@ def test_admin_sets_the_schedule_on_the_screen(client, db, admin):
     data["schedule-voting_open"] = "2030-02-01T00:00"
     assert client.post("/admin/campaign/schedule", data=data).status_code == 302
     campaign = svc.current_campaign()
-    assert campaign.voting_open.astimezone(svc.BANGKOK).isoformat() == "2030-02-01T00:00:00+07:00"
+    assert campaign.voting_open.astimezone(BANGKOK).isoformat() == "2030-02-01T00:00:00+07:00"
 
 
 def test_admin_changes_settings(client, db, admin, campaign):

@@ -17,6 +17,7 @@ from app.accounts.models import User
 from app.contest import services as svc
 from app.contest.models import Campaign, Entry, Finalist
 from app.demo import DEMO_CITIZENS
+from app.models import utcnow
 from app.voting import services as voting
 from app.voting.models import PrizeDraw, ResultSnapshot, Vote, VoteTally
 from tests.conftest import both_databases
@@ -54,7 +55,7 @@ def _text(client, path: str) -> str:
 def test_seed_demo_puts_the_campaign_in_the_phase(runner, db, phase):
     _seed(runner, phase)
     campaign = svc.current_campaign()
-    assert svc.phase(campaign, svc.utcnow()) is PHASE_SHOWN[phase]
+    assert svc.phase(campaign, utcnow()) is PHASE_SHOWN[phase]
     assert set(db.session.scalars(sa.select(Entry.status))) == {"pending", "approved", "rejected"}
     assert _count(db, Finalist) == (0 if phase == "submissions" else 5)
 

@@ -10,8 +10,10 @@ import sqlalchemy as sa
 from flask_babel import gettext
 
 from app.accounts import services as accounts
+from app.contest import entries
 from app.contest import services as svc
 from app.contest.models import Entry
+from app.i18n import BANGKOK
 from tests.conftest import both_databases
 from tests.contest.conftest import add_entry, log_in, make_campaign, move_to
 from tests.factories import PASSWORD, UserFactory
@@ -97,7 +99,7 @@ def test_submit_redirects_to_a_confirmation_with_a_reference_code(client, db, ci
     (entry,) = _entries(db)
     assert response.headers["Location"].endswith(f"/contest/entries/{entry.reference_code}")
     assert CODE.fullmatch(entry.reference_code)
-    year = campaign.submissions_open.astimezone(svc.BANGKOK).year + 543
+    year = campaign.submissions_open.astimezone(BANGKOK).year + 543
     assert entry.reference_code.startswith(f"MN-{year}-")
     assert entry.proposed_name == "น้องไอซี"
     assert entry.normalised_name == "น้องไอซี"
@@ -310,7 +312,7 @@ def test_someone_elses_form_token_is_refused(db, citizen, campaign):
 def test_reference_codes_retry_on_collision(db, citizen, campaign, monkeypatch):
     first = add_entry(campaign, citizen, "น้องไอซี")
     codes = iter([first.reference_code, first.reference_code, "MN-2569-ABCDEF"])
-    monkeypatch.setattr(svc, "reference_code", lambda campaign: next(codes))
+    monkeypatch.setattr(entries, "reference_code", lambda campaign: next(codes))
     second = add_entry(campaign, citizen, "ฟ้าใส")
     assert second.reference_code == "MN-2569-ABCDEF"
 
