@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from app import codes
 from app.accounts.identity import canonical_email, deliverable_email
 from app.accounts.models import User
 from app.audit import services as audit
@@ -15,7 +14,6 @@ from app.extensions import db
 from app.feedback.models import ANSWER_MAX, Feedback, FeedbackStatus, FeedbackTopic
 from app.models import utcnow
 
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 20  # 32^20 = 2^100: guessing one code is hopeless
 PAGE_SIZE = 50
 
@@ -25,7 +23,7 @@ class FeedbackError(DomainError):
 
 
 def new_code() -> str:
-    return "FB-" + "".join(secrets.choice(_CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    return codes.reference_code("FB", CODE_LENGTH)
 
 
 def active_topics() -> list[FeedbackTopic]:

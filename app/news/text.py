@@ -14,6 +14,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 # The hold rule counts links exactly as linkify() shows them.
+from app.database import like_pattern as like_pattern  # for the search (one LIKE escaping)
 from app.links import count_links as count_links
 from app.links import find_links
 
@@ -148,12 +149,6 @@ def query_terms(query: str) -> list[str]:
         if word not in terms and word.strip():
             terms.append(word)
     return terms[:MAX_TERMS]
-
-
-def like_pattern(term: str) -> str:
-    """A LIKE pattern matching ``term`` anywhere, with %, _ and the escape character escaped."""
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def highlight(text: str, terms: list[str]) -> Markup:

@@ -20,7 +20,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import cache as page_cache
-from app.extensions import csrf, db, limiter, login_manager
+from app.accounts.decorators import unverified_response, verified_required
+from app.extensions import csrf, db, limiter
 from app.forms import EmptyForm
 from app.i18n import current_language, format_number
 from app.news import bp, counter, services, text
@@ -108,10 +109,9 @@ def _views(post_id: int) -> str | None:
 
 def _comment(post: Post):
     """POST /news/<slug>: a verified citizen's comment (field ``body``)."""
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_verified:
-        return render_template("accounts/verify_needed.html"), 403
+    refused = unverified_response()  # the page itself is public: only the POST needs one
+    if refused is not None:
+        return refused
     form = CommentForm()
     if not form.validate_on_submit():
         return _render_post(post, form, 400)
@@ -136,11 +136,8 @@ def _comment(post: Post):
 
 
 @bp.route("/news/<slug>/comments/<int:comment_id>/report", methods=["POST"])
+@verified_required
 def report(slug: str, comment_id: int):
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.is_verified:
-        return render_template("accounts/verify_needed.html"), 403
     post = services.get_published_post(slug)
     comment = db.get_or_404(Comment, comment_id)
     if post is None or comment.post_id != post.id:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import Role, User
 from app.audit import services as audit
+from app.database import like_pattern
 from app.domain import DomainError
 
 USER_FIELDS = ("role", "disabled")
@@ -23,11 +24,11 @@ def users_query(search: str | None, role: str | None):
         query = query.where(User.role == role)
     search = (search or "").strip().lower()
     if search:
-        escaped = search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = like_pattern(search)
         query = query.where(
             sa.or_(
-                User.email.like(f"%{escaped}%", escape="\\"),
-                sa.func.lower(User.display_name).like(f"%{escaped}%", escape="\\"),
+                User.email.like(pattern, escape="\\"),
+                sa.func.lower(User.display_name).like(pattern, escape="\\"),
             )
         )
     return query
