@@ -22,7 +22,7 @@ def index():
     from app.contest.admin_views import dashboard_context
     from app.contest.services import current_campaign
     from app.feedback.services import status_counts as feedback_counts
-    from app.news.services import queue_counts
+    from app.news.moderation import queue_counts
     from app.voting.checks import votes_per_day
 
     users = db.session.scalar(sa.select(sa.func.count()).select_from(User))

@@ -6,8 +6,6 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from flask_login import current_user
-
 from app.audit.models import AuditEntry
 from app.extensions import db
 
@@ -42,11 +40,9 @@ def record(
 ) -> AuditEntry:
     """Add one audit entry for a staff action; the caller's request commits it.
 
-    ``actor`` defaults to the logged-in user; CLI commands pass the account they act as,
-    or None for the system itself.
+    ``actor`` is the account that acts, passed by the service from its view (never taken
+    from the request here); None records the system itself (CLI commands, the demo).
     """
-    if actor is None and current_user and current_user.is_authenticated:
-        actor = current_user._get_current_object()
     entry = AuditEntry(
         actor_id=actor.id if actor is not None else None,
         actor_label=actor.email if actor is not None else "system",

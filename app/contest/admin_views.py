@@ -236,6 +236,7 @@ def entries_csv():
         "campaign",
         campaign.id,
         after={"status": filters["status"] or None, "search": filters["q"] or None},
+        actor=acting_user(),
     )
     db.session.commit()
     # Streamed in chunks: the first bytes leave at once and memory stays flat at 100,000 rows.

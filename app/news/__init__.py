@@ -6,7 +6,7 @@ bp = Blueprint("news", __name__)
 
 
 def _home_context() -> dict:
-    from app.news.services import latest_posts
+    from app.news.posts import latest_posts
 
     return {"posts": latest_posts(3)}
 
@@ -14,12 +14,13 @@ def _home_context() -> dict:
 @bp.record_once
 def _setup(state) -> None:
     from app.accounts.services import account_deleting, data_exporters
-    from app.news import counter, services
+    from app.news import counter
+    from app.news.comments import anonymise_comments, export_comments
 
     counter.init_app(state.app)
-    account_deleting.connect(services.anonymise_comments)
-    if services.export_comments not in data_exporters:
-        data_exporters.append(services.export_comments)
+    account_deleting.connect(anonymise_comments)
+    if export_comments not in data_exporters:
+        data_exporters.append(export_comments)
 
 
 from app.demo import add_seeder  # noqa: E402

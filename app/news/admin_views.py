@@ -13,9 +13,12 @@ from app import media
 from app.admin import add_menu_item, bp
 from app.extensions import db
 from app.forms import EmptyForm
-from app.news import services, text
+from app.models import utcnow
+from app.news import moderation, text
+from app.news.comments import REPORTS_TO_HIDE
 from app.news.forms import PostForm
 from app.news.models import Comment, ModerationWord, Post, Trackback
+from app.news.posts import NewsError, create_post, publish_post, unpublish_post, update_post
 
 add_menu_item("admin.news_posts", _l("News posts"))
 add_menu_item("admin.news_comments", _l("Comments and trackbacks"))
@@ -33,11 +36,11 @@ def news_posts():
         error_out=False,
     )
     return render_template(
-        "news/admin/posts.html", page=page, action_form=EmptyForm(), now=services.utcnow()
+        "news/admin/posts.html", page=page, action_form=EmptyForm(), now=utcnow()
     )
 
 
-def _apply_error(form: PostForm, error: services.NewsError) -> None:
+def _apply_error(form: PostForm, error: NewsError) -> None:
     field = getattr(form, error.field or "slug", form.slug)
     field.errors = [*field.errors, str(error.message)]
 
@@ -81,8 +84,8 @@ def news_post_new():
             preview = _preview(form)
         else:
             try:
-                post = services.create_post(form.to_data(), author=current_user)
-            except services.NewsError as error:
+                post = create_post(form.to_data(), actor=current_user)
+            except NewsError as error:
                 db.session.rollback()
                 _apply_error(form, error)
             else:
@@ -106,8 +109,8 @@ def news_post_edit(post_id: int):
             preview = _preview(form)
         else:
             try:
-                services.update_post(post, form.to_data())
-            except services.NewsError as error:
+                update_post(post, form.to_data(), actor=current_user)
+            except NewsError as error:
                 db.session.rollback()
                 _apply_error(form, error)
             else:
@@ -121,7 +124,7 @@ def news_post_edit(post_id: int):
         post=post,
         preview=preview,
         action_form=EmptyForm(),
-        now=services.utcnow(),
+        now=utcnow(),
     ), status
 
 
@@ -130,7 +133,7 @@ def news_post_publish(post_id: int):
     post = db.get_or_404(Post, post_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.publish_post(post)
+    publish_post(post, actor=current_user)
     db.session.commit()
     flash(_("The post is published."), "success")
     return redirect(
@@ -144,7 +147,7 @@ def news_post_unpublish(post_id: int):
     post = db.get_or_404(Post, post_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.unpublish_post(post)
+    unpublish_post(post, actor=current_user)
     db.session.commit()
     flash(_("The post is no longer published."), "success")
     return redirect(
@@ -158,14 +161,14 @@ def news_post_unpublish(post_id: int):
 
 def _tab() -> str:
     tab = request.values.get("tab", "pending")
-    return tab if tab in services.QUEUE_TABS else "pending"
+    return tab if tab in moderation.QUEUE_TABS else "pending"
 
 
 @bp.route("/comments")
 def news_comments():
     tab = _tab()
     page = db.paginate(
-        services.comment_queue_query(tab),
+        moderation.comment_queue_query(tab),
         per_page=ADMIN_PAGE_SIZE,
         max_per_page=ADMIN_PAGE_SIZE,
         error_out=False,
@@ -174,23 +177,23 @@ def news_comments():
         "news/admin/comments.html",
         tab=tab,
         page=page,
-        trackbacks=services.trackback_queue(tab),
-        counts=services.queue_counts(),
+        trackbacks=moderation.trackback_queue(tab),
+        counts=moderation.queue_counts(),
         action_form=EmptyForm(),
         actions=ACTION_LABELS,
-        reports_to_hide=services.REPORTS_TO_HIDE,
+        reports_to_hide=REPORTS_TO_HIDE,
         words=list(db.session.scalars(sa.select(ModerationWord).order_by(ModerationWord.word))),
     )
 
 
 @bp.route("/comments/<int:comment_id>/<action>", methods=["POST"])
 def news_comment_moderate(comment_id: int, action: str):
-    if action not in services.MODERATION_ACTIONS:
+    if action not in moderation.MODERATION_ACTIONS:
         abort(404)
     comment = db.get_or_404(Comment, comment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.moderate_comment(comment, action)
+    moderation.moderate_comment(comment, action, actor=current_user)
     db.session.commit()
     flash(_("Done: %(action)s.", action=ACTION_LABELS[action]), "success")
     return redirect(url_for("admin.news_comments", tab=_tab()))
@@ -198,12 +201,12 @@ def news_comment_moderate(comment_id: int, action: str):
 
 @bp.route("/trackbacks/<int:trackback_id>/<action>", methods=["POST"])
 def news_trackback_moderate(trackback_id: int, action: str):
-    if action not in services.MODERATION_ACTIONS:
+    if action not in moderation.MODERATION_ACTIONS:
         abort(404)
     trackback = db.get_or_404(Trackback, trackback_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.moderate_trackback(trackback, action)
+    moderation.moderate_trackback(trackback, action, actor=current_user)
     db.session.commit()
     flash(_("Done: %(action)s.", action=ACTION_LABELS[action]), "success")
     return redirect(url_for("admin.news_comments", tab=_tab()))
@@ -218,7 +221,7 @@ def news_comments_bulk():
     action = request.form.get("action", "")
     items = request.form.getlist("items")[:200]
     tab = _tab()
-    if action not in services.MODERATION_ACTIONS or not items:
+    if action not in moderation.MODERATION_ACTIONS or not items:
         flash(_("Choose at least one item and an action."), "error")
         return redirect(url_for("admin.news_comments", tab=tab))
     if request.form.get("confirm") != "yes":
@@ -227,10 +230,10 @@ def news_comments_bulk():
             form=form,
             action=action,
             action_label=ACTION_LABELS[action],
-            found=services.describe_items(items),
+            found=moderation.describe_items(items),
             tab=tab,
         )
-    done = services.bulk_moderate(items, action)
+    done = moderation.bulk_moderate(items, action, actor=current_user)
     db.session.commit()
     flash(_("Done: %(action)s (%(n)d items).", action=ACTION_LABELS[action], n=done), "success")
     return redirect(url_for("admin.news_comments", tab=tab))
@@ -241,13 +244,13 @@ def news_moderation_words():
     """Add or remove a word that holds comments for moderation."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    word = services.text.normalise(request.form.get("word", "")).strip()[:100]
+    word = text.normalise(request.form.get("word", "")).strip()[:100]
     remove = request.form.get("remove", "")
     if remove.isdecimal():
-        services.remove_moderation_word(int(remove))
+        moderation.remove_moderation_word(int(remove), actor=current_user)
         flash(_("The word has been removed."), "success")
     elif len(word) >= 2:
-        services.add_moderation_word(word)
+        moderation.add_moderation_word(word, actor=current_user)
         flash(_("The word has been added."), "success")
     else:
         flash(_("Enter a word of at least 2 characters."), "error")

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import utcnow
-from app.news import services
 from app.news.models import Comment, Post, Status
+from app.news.posts import PostData, create_post, normalise_tag
 
 DEMO_POSTS = [
     {
@@ -101,18 +101,18 @@ def seed_news(phase: str) -> str:
     for spec in DEMO_POSTS:
         if db.session.scalar(sa.select(Post.id).where(Post.slug == spec["slug"])) is not None:
             continue
-        data = services.PostData(
+        data = PostData(
             slug=spec["slug"],
             title_th=spec["title_th"],
             title_en=spec["title_en"],
             body_th=spec["body_th"],
             body_en=spec["body_en"],
-            tags=[services.normalise_tag(t) for t in spec["tags"]],
+            tags=[normalise_tag(t) for t in spec["tags"]],
             published_at=now - timedelta(days=spec["days_ago"]),
             image_path="/static/img/mascot.svg" if spec["days_ago"] == 1 else None,
             image_alt="มาสคอตรัฐบาลอิเล็กทรอนิกส์ที่ยังไม่มีชื่อ" if spec["days_ago"] == 1 else "",
         )
-        services.create_post(data)
+        create_post(data)
         added_posts += 1
     db.session.flush()
     added_comments = 0

@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.forms import strip_whitespace as _strip
 from app.i18n import BANGKOK
-from app.news.services import COMMENT_MAX, PostData, parse_tags
+from app.news.comments import COMMENT_MAX
+from app.news.posts import PostData, parse_tags
 
 
 class CommentForm(FlaskForm):

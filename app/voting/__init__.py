@@ -17,7 +17,7 @@ def _search_finalists(terms: list[str]) -> list:
 
     from app.contest.services import current_campaign, voting_has_opened
     from app.models import utcnow
-    from app.news.services import SearchHit
+    from app.news.search import SearchHit
     from app.voting.votes import ballot
 
     campaign = current_campaign()
@@ -44,7 +44,7 @@ def _feed_draw_announcement() -> list:
 
     from app.contest.services import announced_draw, current_campaign, who_can_win
     from app.i18n import format_datetime
-    from app.news.services import FeedItem
+    from app.news.search import FeedItem
     from app.urls import absolute_url
 
     campaign = current_campaign()
@@ -71,7 +71,7 @@ def _feed_draw_announcement() -> list:
 
 def _register_account_hooks() -> None:
     from app.accounts.services import account_deleting, data_exporters
-    from app.news.services import add_feed_provider, add_search_provider
+    from app.news.search import add_feed_provider, add_search_provider
 
     add_search_provider(_search_finalists)
     add_feed_provider(_feed_draw_announcement)
