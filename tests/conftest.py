@@ -9,12 +9,17 @@ Environment:
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 
 # Cheap password hashes for the whole run, servers started by tests included (they inherit
 # the environment): argon2's production cost is 64 MiB and ~0.1-0.2 s per log-in.
 os.environ.setdefault("ARGON2_TIME_COST", "1")
 os.environ.setdefault("ARGON2_MEMORY_KIB", "8192")
+# Hypothesis keeps its example database outside the working tree (it wrote ./.hypothesis).
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY", os.path.join(tempfile.gettempdir(), "mascot-tests-hypothesis")
+)
 
 import pytest
 import sqlalchemy as sa
