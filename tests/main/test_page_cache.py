@@ -1,4 +1,4 @@
-"""The anonymous page cache (app/cache.py): what it serves, to whom, and when it lets go."""
+"""The anonymous page cache (app/cache/): what it serves, to whom, and when it lets go."""
 
 from __future__ import annotations
 
