@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -19,18 +18,17 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from app import codes
 from app.accounts.identity import voter_key
 from app.accounts.models import User
 from app.contest.models import Campaign, Finalist
 from app.contest.services import Phase, phase
+from app.contest.shortlist import finalists
 from app.database import begin_write
 from app.domain import DomainError
 from app.extensions import db
-from app.i18n import BANGKOK, BE_OFFSET
 from app.models import utcnow
 from app.voting.models import Vote, VoteTally
-
-_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 class VotingError(DomainError):
@@ -111,15 +109,8 @@ def require_voting_open(campaign: Campaign | None, now: datetime | None = None) 
         raise VotingClosed(campaign)
 
 
-def ballot(campaign: Campaign) -> list[Finalist]:
-    """The finalists in the campaign's order."""
-    return list(
-        db.session.scalars(
-            sa.select(Finalist)
-            .where(Finalist.campaign_id == campaign.id)
-            .order_by(Finalist.position, Finalist.id)
-        )
-    )
+#: The ballot is the shortlist in its order: one query, in app/contest/shortlist.py.
+ballot = finalists
 
 
 def finalist_on_ballot(campaign: Campaign, finalist_id) -> Finalist:
@@ -136,9 +127,7 @@ def finalist_on_ballot(campaign: Campaign, finalist_id) -> Finalist:
 
 
 def _vote_code(campaign: Campaign) -> str:
-    year = campaign.voting_open.astimezone(BANGKOK).year + BE_OFFSET
-    tail = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
-    return f"VT-{year}-{tail}"
+    return codes.reference_code("VT", 8, year_of=campaign.voting_open)
 
 
 def cast_vote(
