@@ -173,16 +173,21 @@ def content_changed(posts: bool = True) -> None:
         g.pop(f"page_cache_{key}", None)
 
 
+def data_key(name: str, posts_only: bool = False) -> str | None:
+    """The store key for a value derived from content, under the content version (with
+    ``posts_only``: the version that only posts and tags move); None without a store."""
+    version = _version(POSTS_VERSION_KEY if posts_only else VERSION_KEY)
+    return None if version is None else f"data:{version}:{name}"
+
+
 def remember(name: str, compute: Callable[[], T], posts_only: bool = False) -> T:
     """``compute()``, kept under the content version: for work that logged-in pages repeat
     (they are never cached whole), such as ranking related posts. With ``posts_only`` the
     value depends on posts and tags alone, and outlives changes to comments and the rest.
     Pickleable values only."""
-    key_name = POSTS_VERSION_KEY if posts_only else VERSION_KEY
-    version = _version(key_name) if has_request_context() else None
-    if version is None:
+    key = data_key(name, posts_only) if has_request_context() else None
+    if key is None:
         return compute()
-    key = f"data:{version}:{name}"
     value = use_store(lambda: cache.get(key))
     if value is None:
         value = compute()

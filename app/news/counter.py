@@ -237,25 +237,27 @@ class ViewCounter:
 # --- A page load -----------------------------------------------------------------------------
 #: Post pages show the stored count plus what is still buffered. The stored count is kept in
 #: the page cache's store (refreshed by each flush), so that a cached post page costs no
-#: database read. Short: two flushes finishing out of order may leave the smaller count this long.
+#: database read; under the posts' content version, so that it never outlives its database.
+#: Short: two flushes finishing out of order may leave the smaller count this long.
 STORED_SECONDS = 60
 _STORED = sa.select(Post.view_count).where(Post.id == sa.bindparam("id"))  # built once
 
 
 def stored_views(post_id: int) -> int | None:
     """The post's stored view count; None when it has no row."""
-    key = f"views:{post_id}"
-    value = page_cache.use_store(lambda: page_cache.cache.get(key))
+    key = page_cache.data_key(f"views:{post_id}", posts_only=True)
+    value = page_cache.use_store(lambda: page_cache.cache.get(key)) if key else None
     if value is None:
         value = db.session.execute(_STORED, {"id": post_id}).scalar()
-        if value is not None:  # add, not set: a flush that stored a newer count keeps it
+        if key and value is not None:  # add, not set: a flush that stored a newer count keeps it
             page_cache.use_store(lambda: page_cache.cache.add(key, value, timeout=STORED_SECONDS))
     return value
 
 
 def _keep_stored(counts: dict[int, int]) -> None:
-    values = {f"views:{post_id}": n for post_id, n in counts.items()}
-    page_cache.use_store(lambda: page_cache.cache.set_many(values, timeout=STORED_SECONDS))
+    values = {page_cache.data_key(f"views:{pid}", posts_only=True): n for pid, n in counts.items()}
+    if None not in values:
+        page_cache.use_store(lambda: page_cache.cache.set_many(values, timeout=STORED_SECONDS))
 
 
 def record_view(post_id: int, request: Request) -> int | None:
