@@ -9,13 +9,21 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeSerializer
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, ValidationError
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    ValidationError,
+)
 
 from app.accounts.identity import ADDRESS_INVALID as EMAIL_INVALID
 from app.accounts.identity import AddressError, deliverable_email
 from app.accounts.names import NAME_HAS_LINK, has_link
 from app.accounts.services import DISPLAY_NAME_MAX, PASSWORD_MAX_LENGTH, password_problems
-from app.forms import REQUIRED
+from app.forms import REQUIRED, text_field
 from app.forms import strip_whitespace as _strip
 
 
@@ -30,12 +38,14 @@ def deliverable_address(form, field) -> None:
         raise ValidationError(error.message) from None
 
 
-def email_field(label=None):
+def email_field(label=None, required: bool = True, description=""):
+    """An e-mail address in one deliverable spelling; one not ``required`` may stay empty."""
     return EmailField(
         label or _l("E-mail"),
+        description=description,
         filters=[_strip],
         validators=[
-            DataRequired(message=REQUIRED),
+            DataRequired(message=REQUIRED) if required else Optional(),
             Length(max=254, message=_l("An e-mail address has at most 254 characters.")),
             Email(message=EMAIL_INVALID, check_deliverability=False),
             deliverable_address,
@@ -50,19 +60,12 @@ def _no_link(form, field) -> None:
 
 
 def display_name_field():
-    return StringField(
+    return text_field(
         _l("Display name"),
+        DISPLAY_NAME_MAX,
+        min_length=2,
+        validators=[_no_link],
         description=_l("Shown beside your comments. You may use a nickname."),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=REQUIRED),
-            Length(
-                min=2,
-                max=DISPLAY_NAME_MAX,
-                message=_l("Use between %(min)d and %(max)d characters."),
-            ),
-            _no_link,
-        ],
         render_kw={"autocomplete": "nickname"},
     )
 
@@ -79,6 +82,15 @@ def new_password_field(label=None):
             Length(max=PASSWORD_MAX_LENGTH, message=_l("Use at most %(max)d characters.")),
         ],
         render_kw={"autocomplete": "new-password"},
+    )
+
+
+def current_password_field(label):
+    """The password a person already has (to log in, or to confirm a change)."""
+    return PasswordField(
+        label,
+        validators=[InputRequired(message=REQUIRED), Length(max=PASSWORD_MAX_LENGTH)],
+        render_kw={"autocomplete": "current-password"},
     )
 
 
@@ -134,11 +146,7 @@ class RegisterForm(StrongPasswordMixin, FlaskForm):
 
 class LoginForm(FlaskForm):
     email = email_field()
-    password = PasswordField(
-        _l("Password"),
-        validators=[InputRequired(message=REQUIRED), Length(max=PASSWORD_MAX_LENGTH)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    password = current_password_field(_l("Password"))
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
@@ -163,20 +171,12 @@ class ProfileForm(FlaskForm):
 
 
 class ChangePasswordForm(StrongPasswordMixin, FlaskForm):
-    current_password = PasswordField(
-        _l("Current password"),
-        validators=[InputRequired(message=REQUIRED), Length(max=PASSWORD_MAX_LENGTH)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = current_password_field(_l("Current password"))
     password = new_password_field(_l("New password"))
 
 
 class DeleteAccountForm(FlaskForm):
-    current_password = PasswordField(
-        _l("Your password"),
-        validators=[InputRequired(message=REQUIRED), Length(max=PASSWORD_MAX_LENGTH)],
-        render_kw={"autocomplete": "current-password"},
-    )
+    current_password = current_password_field(_l("Your password"))
     confirm = BooleanField(
         _l("I understand that my account will be deleted and this cannot be undone."),
         validators=[DataRequired(message=_l("Please tick the box to confirm."))],

@@ -12,41 +12,36 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, NumberRange, ValidationError
 
 from app.contest.entries import meaning_problems, name_problems
 from app.contest.errors import ReviewError
 from app.contest.models import MAX_ENTRIES_PER_PERSON, MAX_FINALISTS, MEANING_MAX, NAME_MAX
 from app.contest.review import REASON_MAX, Decision, decision_reason
 from app.contest.schedule import EXTENSION_REASON_MAX
-from app.forms import REQUIRED
-from app.forms import strip_whitespace as _strip
+from app.forms import REQUIRED, bilingual, strip_whitespace, text_field
 
 
 class EntryForm(FlaskForm):
-    proposed_name = StringField(
+    # Generous lengths here; the exact rules (after normalisation) are the services'.
+    proposed_name = text_field(
         _l("Proposed name"),
+        NAME_MAX * 4,
+        required=_l("Please enter the name you propose."),
+        too_long=_l("This name is too long."),
         description=_l(
             "2 to 40 characters: Thai or Latin letters, digits, spaces and hyphens (-)."
         ),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Please enter the name you propose.")),
-            # Generous here; the exact rule (after normalisation) is in services.
-            Length(max=NAME_MAX * 4, message=_l("This name is too long.")),
-        ],
         render_kw={"autocomplete": "off", "maxlength": NAME_MAX * 2},
     )
-    meaning = TextAreaField(
+    meaning = text_field(
         _l("Meaning of the name"),
+        MEANING_MAX * 4,
+        area=True,
+        required=_l("Please describe the meaning of the name."),
+        too_long=_l("This text is too long."),
         description=_l("Why this name suits the mascot, in 10 to 500 characters."),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Please describe the meaning of the name.")),
-            Length(max=MEANING_MAX * 4, message=_l("This text is too long.")),
-        ],
         render_kw={"rows": 5, "maxlength": MEANING_MAX},
     )
     accept_rules = BooleanField(
@@ -72,10 +67,11 @@ class ReviewForm(FlaskForm):
         choices=[SelectChoice("approve", _l("Approve")), SelectChoice("reject", _l("Reject"))],
         validators=[InputRequired(message=_l("Please choose approve or reject."))],
     )
-    reason = TextAreaField(
+    reason = text_field(
         _l("Reason (required to reject; the person will see it)"),
-        filters=[_strip],
-        validators=[Length(max=REASON_MAX, message=_l("Use at most %(max)d characters."))],
+        REASON_MAX,
+        required=False,
+        area=True,
         render_kw={"rows": 3},
     )
 
@@ -93,107 +89,56 @@ END_HINT = _l(
 )
 
 
+def _moment_field(label, end: bool = False):
+    """A Bangkok date and time of the schedule (parsed by the schedule's service); an end
+    says that it is excluded."""
+    return StringField(
+        label,
+        description=END_HINT if end else "",
+        filters=[strip_whitespace],
+        validators=[DataRequired(message=REQUIRED)],
+        render_kw={"type": "datetime-local"},
+    )
+
+
 class ScheduleForm(FlaskForm):
-    submissions_open = StringField(
-        _l("Name proposals open"),
-        filters=[_strip],
-        validators=[DataRequired(message=REQUIRED)],
-        render_kw={"type": "datetime-local"},
-    )
-    submissions_close = StringField(
-        _l("Name proposals close"),
-        description=END_HINT,
-        filters=[_strip],
-        validators=[DataRequired(message=REQUIRED)],
-        render_kw={"type": "datetime-local"},
-    )
-    voting_open = StringField(
-        _l("Voting opens"),
-        filters=[_strip],
-        validators=[DataRequired(message=REQUIRED)],
-        render_kw={"type": "datetime-local"},
-    )
-    voting_close = StringField(
-        _l("Voting closes"),
-        description=END_HINT,
-        filters=[_strip],
-        validators=[DataRequired(message=REQUIRED)],
-        render_kw={"type": "datetime-local"},
-    )
+    submissions_open = _moment_field(_l("Name proposals open"))
+    submissions_close = _moment_field(_l("Name proposals close"), end=True)
+    voting_open = _moment_field(_l("Voting opens"))
+    voting_close = _moment_field(_l("Voting closes"), end=True)
 
 
 class ExtendVotingForm(FlaskForm):
     """Once voting has opened: its close may only move later, with a published reason."""
 
-    voting_close = StringField(
-        _l("Voting closes"),
-        description=END_HINT,
-        filters=[_strip],
-        validators=[DataRequired(message=REQUIRED)],
-        render_kw={"type": "datetime-local"},
-    )
-    reason = TextAreaField(
+    voting_close = _moment_field(_l("Voting closes"), end=True)
+    reason = text_field(
         _l("Reason for the extension (published on the results page)"),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Please give the reason for extending voting.")),
-            Length(max=EXTENSION_REASON_MAX, message=_l("Use at most %(max)d characters.")),
-        ],
+        EXTENSION_REASON_MAX,
+        area=True,
+        required=_l("Please give the reason for extending voting."),
         render_kw={"rows": 3, "maxlength": EXTENSION_REASON_MAX},
     )
 
 
+def _count_field(label, least: int, most: int):
+    return IntegerField(
+        label,
+        validators=[
+            InputRequired(message=REQUIRED),
+            NumberRange(min=least, max=most, message=_l("Use a number from %(min)s to %(max)s.")),
+        ],
+    )
+
+
 class SettingsForm(FlaskForm):
-    title_th = StringField(
-        _l("Title (Thai)"),
-        filters=[_strip],
-        validators=[DataRequired(message=REQUIRED), Length(max=200)],
+    title_th, title_en = bilingual(_l("Title (Thai)"), _l("Title (English)"), 200)
+    rules_th, rules_en = bilingual(
+        _l("Rules (Thai)"), _l("Rules (English)"), 5000, required=False, area=True
     )
-    title_en = StringField(
-        _l("Title (English)"),
-        filters=[_strip],
-        validators=[DataRequired(message=REQUIRED), Length(max=200)],
-    )
-    rules_th = TextAreaField(
-        _l("Rules (Thai)"),
-        filters=[_strip],
-        validators=[Length(max=5000, message=_l("Use at most %(max)d characters."))],
-    )
-    rules_en = TextAreaField(
-        _l("Rules (English)"),
-        filters=[_strip],
-        validators=[Length(max=5000, message=_l("Use at most %(max)d characters."))],
-    )
-    prize_th = StringField(
-        _l("Prize (Thai)"),
-        filters=[_strip],
-        validators=[Length(max=300, message=_l("Use at most %(max)d characters."))],
-    )
-    prize_en = StringField(
-        _l("Prize (English)"),
-        filters=[_strip],
-        validators=[Length(max=300, message=_l("Use at most %(max)d characters."))],
-    )
-    entries_per_person = IntegerField(
-        _l("Entries per person"),
-        validators=[
-            InputRequired(message=REQUIRED),
-            NumberRange(
-                min=1,
-                max=MAX_ENTRIES_PER_PERSON,
-                message=_l("Use a number from %(min)s to %(max)s."),
-            ),
-        ],
-    )
-    finalists_count = IntegerField(
-        _l("Number of finalists"),
-        validators=[
-            InputRequired(message=REQUIRED),
-            NumberRange(
-                min=2, max=MAX_FINALISTS, message=_l("Use a number from %(min)s to %(max)s.")
-            ),
-        ],
-    )
+    prize_th, prize_en = bilingual(_l("Prize (Thai)"), _l("Prize (English)"), 300, required=False)
+    entries_per_person = _count_field(_l("Entries per person"), 1, MAX_ENTRIES_PER_PERSON)
+    finalists_count = _count_field(_l("Number of finalists"), 2, MAX_FINALISTS)
     results_visibility = SelectField(
         _l("Results"),
         choices=[
@@ -211,17 +156,8 @@ class SettingsForm(FlaskForm):
 
 
 class FinalistForm(FlaskForm):
-    display_name = StringField(
-        _l("Display name"),
-        filters=[_strip],
-        validators=[DataRequired(message=REQUIRED), Length(max=NAME_MAX * 2)],
-    )
-    meaning = TextAreaField(
-        _l("Meaning"),
-        filters=[_strip],
-        validators=[DataRequired(message=REQUIRED), Length(max=MEANING_MAX * 2)],
-        render_kw={"rows": 4},
-    )
+    display_name = text_field(_l("Display name"), NAME_MAX * 2)
+    meaning = text_field(_l("Meaning"), MEANING_MAX * 2, area=True, render_kw={"rows": 4})
 
     def validate_meaning(self, field):
         problems = meaning_problems(field.data or "")

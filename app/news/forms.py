@@ -7,26 +7,27 @@ from datetime import UTC
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, HiddenField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import DateTimeLocalField, HiddenField
+from wtforms.validators import Optional
 
-from app.forms import strip_whitespace as _strip
+from app.forms import bilingual, text_field
 from app.i18n import BANGKOK
 from app.news.comments import COMMENT_MAX
 from app.news.posts import PostData, parse_tags
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField(
+    # Generous here: the service counts characters after trimming and says exactly.
+    body = text_field(
         _l("Your comment"),
+        COMMENT_MAX * 2,
+        area=True,
+        strip=False,
+        required=_l("Please write your comment."),
+        too_long=_l("A comment has at most 2,000 characters."),
         description=_l(
             "Plain text, 2 to 2,000 characters. Links become clickable. Be kind and stay on topic."
         ),
-        validators=[
-            DataRequired(message=_l("Please write your comment.")),
-            # Generous here: the service counts characters after trimming and says exactly.
-            Length(max=COMMENT_MAX * 2, message=_l("A comment has at most 2,000 characters.")),
-        ],
         render_kw={"rows": 5, "maxlength": COMMENT_MAX},
     )
     parent_id = HiddenField()
@@ -43,39 +44,34 @@ class LocalDateTimeField(DateTimeLocalField):
 
 
 class PostForm(FlaskForm):
-    title_th = StringField(
+    title_th, title_en = bilingual(
         _l("Title in Thai"),
-        filters=[_strip],
-        validators=[Length(max=200, message=_l("A title has at most 200 characters."))],
-    )
-    title_en = StringField(
         _l("Title in English"),
-        filters=[_strip],
-        validators=[Length(max=200, message=_l("A title has at most 200 characters."))],
+        200,
+        required=False,
+        too_long=_l("A title has at most 200 characters."),
     )
-    slug = StringField(
+    slug = text_field(
         _l("Address (slug)"),
+        120,
+        too_long=_l("An address has at most 120 characters."),
         description=_l("Lower-case English letters, digits and hyphens; part of the post's URL."),
-        filters=[_strip],
-        validators=[
-            DataRequired(message=_l("Please fill in this field.")),
-            Length(max=120, message=_l("An address has at most 120 characters.")),
-        ],
     )
-    tags = StringField(
+    tags = text_field(
         _l("Tags"),
+        600,
+        required=False,
+        too_long=_l("Too many tags."),
         description=_l("Separated by commas, such as: contest, e-Government."),
-        filters=[_strip],
-        validators=[Length(max=600, message=_l("Too many tags."))],
     )
-    body_th = TextAreaField(
+    body_th, body_en = bilingual(
         _l("Text in Thai (Markdown)"),
-        validators=[Length(max=50_000, message=_l("The text is too long."))],
-        render_kw={"rows": 14},
-    )
-    body_en = TextAreaField(
         _l("Text in English (Markdown)"),
-        validators=[Length(max=50_000, message=_l("The text is too long."))],
+        50_000,
+        required=False,
+        area=True,
+        strip=False,
+        too_long=_l("The text is too long."),
         render_kw={"rows": 14},
     )
     published_at = LocalDateTimeField(
@@ -93,19 +89,21 @@ class PostForm(FlaskForm):
         ),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
     )
-    image_path = StringField(
+    image_path = text_field(
         _l("Image address (optional)"),
+        200,
+        required=False,
+        too_long=_l("An image address has at most 200 characters."),
         description=_l(
             "Filled in by an upload; or an image on this site, such as /static/img/mascot.svg."
         ),
-        filters=[_strip],
-        validators=[Length(max=200, message=_l("An image address has at most 200 characters."))],
     )
-    image_alt = StringField(
+    image_alt = text_field(
         _l("Image description"),
+        200,
+        required=False,
+        too_long=_l("A description has at most 200 characters."),
         description=_l("What the image shows, for people who cannot see it."),
-        filters=[_strip],
-        validators=[Length(max=200, message=_l("A description has at most 200 characters."))],
     )
 
     def to_data(self) -> PostData:

@@ -8,25 +8,23 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from app.accounts.models import User
 from app.accounts.views import safe_next
 from app.admin import admin_required, bp
 from app.extensions import db, limiter
-from app.forms import EmptyForm
+from app.forms import EmptyForm, text_field
 from app.staff import totp
 
 
 class CodeForm(FlaskForm):
-    code = StringField(
+    code = text_field(
         _l("Code"),
+        20,
+        strip=False,
+        required=_l("Please enter the code."),
+        too_long=_l("This code is too long."),
         description=_l("The 6-digit code from your authenticator app, or a recovery code."),
-        validators=[
-            DataRequired(message=_l("Please enter the code.")),
-            Length(max=20, message=_l("This code is too long.")),
-        ],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms import HiddenField, RadioField
+from wtforms.validators import InputRequired
+
+from app.forms import text_field
 
 CHOOSE = _l("Please choose one of the finalists.")
 
@@ -25,34 +27,22 @@ class ConfirmForm(FlaskForm):
 
 
 class SeedSourceForm(FlaskForm):
-    seed_source = TextAreaField(
+    seed_source = text_field(
         _l("Seed source"),
+        500,
+        min_length=5,
+        area=True,
+        strip=False,
         description=_l(
             "Where the seed will come from, e.g. the first prize of the Government Lottery drawn on 16 Oct 2553."
         ),
-        validators=[
-            DataRequired(message=_l("Please fill in this field.")),
-            Length(min=5, max=500, message=_l("Use between %(min)d and %(max)d characters.")),
-        ],
     )
 
 
 class SeedForm(FlaskForm):
-    seed = StringField(
-        _l("Seed"),
-        description=_l("Type it exactly as published."),
-        validators=[
-            DataRequired(message=_l("Please fill in this field.")),
-            Length(max=200, message=_l("Use at most %(max)d characters.")),
-        ],
-    )
+    # Not trimmed: it is checked exactly as typed.
+    seed = text_field(_l("Seed"), 200, strip=False, description=_l("Type it exactly as published."))
 
 
 class ReasonForm(FlaskForm):
-    reason = TextAreaField(
-        _l("Reason"),
-        validators=[
-            DataRequired(message=_l("Please fill in this field.")),
-            Length(min=5, max=1000, message=_l("Use between %(min)d and %(max)d characters.")),
-        ],
-    )
+    reason = text_field(_l("Reason"), 1000, min_length=5, area=True, strip=False)
