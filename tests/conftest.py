@@ -112,6 +112,21 @@ def app(app_config, tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def bare_app(app_config, tmp_path, monkeypatch):
+    """The app on an empty database, for the tests that build the schema with the migrations;
+    it is taken down to the base revision afterwards."""
+    from flask_migrate import downgrade
+
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "inst"))
+    application = create_app(app_config)
+    yield application
+    with application.app_context():
+        _db.session.remove()
+        downgrade(revision="base")
+        _db.engine.dispose()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

@@ -39,6 +39,16 @@ def post_form(client, url: str, data: dict, page: str | None = None, **kwargs):
     return client.post(url, data=fields, **kwargs)
 
 
+STRONG_PASSWORD = "ทดลอง correct horse battery 42"
+
+
+def register(client, lang: str = "en", **fields):
+    """Send the registration form (consent given) with ``fields`` over a test display name
+    and a strong password; ``email`` is needed."""
+    data = {"display_name": "ผู้ทดสอบ", "password": STRONG_PASSWORD, "consent": "y", **fields}
+    return post_form(client, f"/register?lang={lang}", data, page="/register")
+
+
 def links_in(message) -> list[str]:
     return _LINK.findall(message.body)
 

@@ -17,9 +17,8 @@ from app.extensions import db as _db
 from app.voting import services as voting
 from tests.conftest import both_databases
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import login, post_form
+from tests.helpers import login, register
 
-STRONG = "ทดลอง correct horse battery 42"
 SECRET = "k" * 40
 
 # Mailbox names as people have them: Latin letters and digits, with . _ - inside.
@@ -131,8 +130,7 @@ def test_known_spellings(spelling, canonical):
 
 
 def _register(client, email):
-    data = {"display_name": "ผู้ทดสอบ", "email": email, "password": STRONG, "consent": "y"}
-    return post_form(client, "/register?lang=en", data, page="/register")
+    return register(client, email=email)
 
 
 @both_databases
@@ -180,17 +178,7 @@ def test_a_local_part_that_is_not_ascii_is_refused_with_words(client, db):
     response = _register(client, "ทดสอบ@example.com")
     assert response.status_code == 400
     assert "Latin letters" in response.get_data(as_text=True)
-    response = post_form(
-        client,
-        "/register?lang=th",
-        {
-            "display_name": "ผู้ทดสอบ",
-            "email": "ทดสอบ@example.com",
-            "password": STRONG,
-            "consent": "y",
-        },
-        page="/register",
-    )
+    response = register(client, lang="th", email="ทดสอบ@example.com")
     assert response.status_code == 400
     assert "ตัวอักษรละติน" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0

@@ -6,11 +6,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from app import create_app
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.extensions import db
@@ -20,17 +18,6 @@ from tests.conftest import both_databases
 from tests.contest.conftest import add_entry
 from tests.factories import UserFactory
 from tests.voting.conftest import make_voting_campaign
-
-
-@pytest.fixture
-def bare_app(app_config, tmp_path, monkeypatch):
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "inst"))
-    application = create_app(app_config)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        downgrade(revision="base")
-        db.engine.dispose()
 
 
 def _old_key(app, email: str, purpose: str = "") -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from app.mail import send_mail
 from tests.factories import PASSWORD, UserFactory
-from tests.helpers import csrf_token, login, post_form
+from tests.helpers import csrf_token, login, post_form, register
 
 
 def _ask_reset(client, email: str, ip: str):
@@ -95,17 +95,7 @@ LINKY = "visit evil.example/win"
 
 
 def _register(client, name: str):
-    return post_form(
-        client,
-        "/register?lang=en",
-        {
-            "display_name": name,
-            "email": "newcomer@example.com",
-            "password": "ทดลอง correct horse battery 42",
-            "consent": "y",
-        },
-        page="/register",
-    )
+    return register(client, display_name=name, email="newcomer@example.com")
 
 
 @pytest.mark.parametrize(

@@ -6,20 +6,15 @@ import sqlalchemy as sa
 
 from app.accounts.models import User
 from tests.conftest import both_databases
-from tests.helpers import links_in, post_form
+from tests.helpers import STRONG_PASSWORD, links_in, register
 
-STRONG = "ทดลอง correct horse battery 42"
+STRONG = STRONG_PASSWORD
 
 
 def _register(client, **overrides):
-    data = {
-        "display_name": "น้ำใจ ทดสอบ",
-        "email": "Somying@Example.com",
-        "password": STRONG,
-        "consent": "y",
-    }
-    data.update(overrides)
-    return post_form(client, "/register?lang=en", data, page="/register")
+    return register(
+        client, **{"display_name": "น้ำใจ ทดสอบ", "email": "Somying@Example.com", **overrides}
+    )
 
 
 def _users(db):

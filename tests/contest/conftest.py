@@ -14,7 +14,7 @@ from tests.factories import (  # noqa: F401  (DAY and schedule_for: imported fro
     EntryFactory,
     schedule_for,
 )
-from tests.helpers import login
+from tests.helpers import csrf_token, login
 
 
 def make_campaign(phase: str = "submissions", **settings) -> Campaign:
@@ -37,6 +37,14 @@ def log_in(client, user):
     response = login(client, user.email, PASSWORD)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+def campaign_form(client, form: str, **fields) -> dict:
+    """What one form of /admin/campaign (``schedule``, ``settings``, ``extend``) sends: a fresh
+    CSRF token and each field under the form's prefix."""
+    data = {"csrf_token": csrf_token(client, "/admin/campaign")}
+    data.update({f"{form}-{name}": value for name, value in fields.items()})
+    return data
 
 
 def add_entry(

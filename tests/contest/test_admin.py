@@ -14,7 +14,7 @@ from app.audit.models import AuditEntry
 from app.contest import services as svc
 from app.contest.models import Entry, Finalist
 from app.i18n import BANGKOK
-from tests.contest.conftest import add_entry, log_in, make_campaign, move_to
+from tests.contest.conftest import add_entry, campaign_form, log_in, make_campaign, move_to
 from tests.factories import UserFactory
 from tests.helpers import csrf_token
 
@@ -372,14 +372,14 @@ def test_lock_instant_is_voting_open(db, admin, approved, campaign):
 
 def test_admin_sets_the_schedule_on_the_screen(client, db, admin):
     log_in(client, admin)
-    token = csrf_token(client, "/admin/campaign")
-    data = {
-        "csrf_token": token,
-        "schedule-submissions_open": "2030-01-01T00:00",
-        "schedule-submissions_close": "2030-01-31T23:59",
-        "schedule-voting_open": "2030-01-15T00:00",
-        "schedule-voting_close": "2030-02-28T23:59",
-    }
+    data = campaign_form(
+        client,
+        "schedule",
+        submissions_open="2030-01-01T00:00",
+        submissions_close="2030-01-31T23:59",
+        voting_open="2030-01-15T00:00",
+        voting_close="2030-02-28T23:59",
+    )
     response = client.post("/admin/campaign/schedule?lang=en", data=data)
     assert response.status_code == 400
     assert "Voting cannot open before name proposals close." in response.get_data(as_text=True)
@@ -391,16 +391,16 @@ def test_admin_sets_the_schedule_on_the_screen(client, db, admin):
 
 def test_admin_changes_settings(client, db, admin, campaign):
     log_in(client, admin)
-    token = csrf_token(client, "/admin/campaign")
-    data = {
-        "csrf_token": token,
-        "settings-title_th": "ประกวด",
-        "settings-title_en": "Contest",
-        "settings-entries_per_person": "5",
-        "settings-finalists_count": "3",
-        "settings-results_visibility": "live",
-        "settings-draw_pool": "voters",
-    }
+    data = campaign_form(
+        client,
+        "settings",
+        title_th="ประกวด",
+        title_en="Contest",
+        entries_per_person="5",
+        finalists_count="3",
+        results_visibility="live",
+        draw_pool="voters",
+    )
     assert client.post("/admin/campaign/settings", data=data).status_code == 302
     db.session.refresh(campaign)
     assert (campaign.entries_per_person, campaign.finalists_count) == (5, 3)

@@ -3,11 +3,9 @@ every row, and leaves one person's second copy of a name in its old form (counte
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
-from app import create_app
 from app.contest import services as svc
 from app.contest.models import Entry, Finalist
 from app.extensions import db
@@ -16,17 +14,6 @@ from tests.contest.conftest import add_entry, make_campaign
 from tests.factories import UserFactory
 
 BEFORE = "0010_voting_extension"
-
-
-@pytest.fixture
-def bare_app(app_config, tmp_path, monkeypatch):
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "inst"))
-    application = create_app(app_config)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        downgrade(revision="base")
-        db.engine.dispose()
 
 
 def _forms(model) -> dict[int, str]:

@@ -18,7 +18,15 @@ from app.i18n import BANGKOK, format_end
 from app.models import utcnow
 from app.voting import services as votes
 from tests.conftest import both_databases
-from tests.contest.conftest import DAY, add_entry, log_in, make_campaign, move_to, schedule_for
+from tests.contest.conftest import (
+    DAY,
+    add_entry,
+    campaign_form,
+    log_in,
+    make_campaign,
+    move_to,
+    schedule_for,
+)
 from tests.factories import UserFactory
 from tests.helpers import csrf_token
 from tests.voting.conftest import make_voting_campaign
@@ -100,13 +108,20 @@ def test_a_schedule_that_opens_voting_now_without_a_shortlist_is_refused(db, bac
     assert svc.phase(campaign, utcnow()) is Phase.VOTING
 
 
-@both_databases
-def test_finalists_count_cannot_change_away_from_a_saved_shortlist(db, backend):
+def _shortlisted(db):
+    """A campaign taking names, six of them approved and the first five shortlisted by an
+    admin: the campaign, the names and the admin."""
     campaign = make_campaign("submissions")
     names = _approved(campaign)
     admin = UserFactory(verified=True, role="admin")
     svc.set_shortlist(campaign, names[:5], admin)
     db.session.commit()
+    return campaign, names, admin
+
+
+@both_databases
+def test_finalists_count_cannot_change_away_from_a_saved_shortlist(db, backend):
+    campaign, names, admin = _shortlisted(db)
     with refused("clear the shortlist"):
         svc.update_settings(campaign, {"finalists_count": 6}, actor=admin)
     db.session.rollback()
@@ -126,26 +141,22 @@ def test_finalists_count_cannot_change_away_from_a_saved_shortlist(db, backend):
 
 
 def test_settings_screen_locks_the_number_of_finalists(client, db):
-    campaign = make_campaign("submissions")
-    names = _approved(campaign)
-    admin = UserFactory(verified=True, role="admin")
-    svc.set_shortlist(campaign, names[:5], admin)
-    db.session.commit()
+    campaign, _names, admin = _shortlisted(db)
     log_in(client, admin)
     html = client.get("/admin/campaign?lang=en").get_data(as_text=True)
     assert 'disabled id="settings-finalists_count"' in html or (
         'id="settings-finalists_count"' in html and "disabled" in html
     )
     assert "clear the shortlist first" in html
-    token = csrf_token(client, "/admin/campaign")
-    data = {
-        "csrf_token": token,
-        "settings-title_th": "ประกวด",
-        "settings-title_en": "Contest",
-        "settings-entries_per_person": "4",
-        "settings-results_visibility": "after_close",
-        "settings-draw_pool": "entrants",
-    }
+    data = campaign_form(
+        client,
+        "settings",
+        title_th="ประกวด",
+        title_en="Contest",
+        entries_per_person="4",
+        results_visibility="after_close",
+        draw_pool="entrants",
+    )
     # The disabled field is not sent: the rest saves, the number stays.
     assert client.post("/admin/campaign/settings", data=data).status_code == 302
     db.session.refresh(campaign)
@@ -159,7 +170,7 @@ def test_settings_screen_locks_the_number_of_finalists(client, db):
     assert campaign.finalists_count == 5
     # The shortlist screen offers the way out.
     assert (
-        client.post("/admin/shortlist/clear", data={"csrf_token": token})
+        client.post("/admin/shortlist/clear", data={"csrf_token": data["csrf_token"]})
         .headers["Location"]
         .endswith("/admin/shortlist")
     )

@@ -14,7 +14,7 @@ from app.accounts.models import User
 from app.extensions import db as _db
 from app.mail import send_mail
 from tests.conftest import IsolatedClient
-from tests.helpers import post_form
+from tests.helpers import register
 from tests.support.servers import free_port
 
 
@@ -83,16 +83,11 @@ def test_registration_mail_goes_through_a_real_smtp_server(app_config, smtp_serv
     controller, handler = smtp_server
     client = _smtp_app(app_config, controller.port).test_client()
 
-    response = post_form(
+    response = register(
         client,
-        "/register?lang=en",
-        {
-            "display_name": "ส่งจริง",
-            "email": "smtp@example.com",
-            "password": "correct horse battery 42 loopback",
-            "consent": "y",
-        },
-        page="/register",
+        display_name="ส่งจริง",
+        email="smtp@example.com",
+        password="correct horse battery 42 loopback",
     )
     assert response.status_code == 302
     (message,) = handler.messages
@@ -104,16 +99,11 @@ def test_an_unreachable_smtp_server_does_not_lose_the_account(app_config):
     app = _smtp_app(app_config, free_port())
     client = app.test_client()
 
-    response = post_form(
+    response = register(
         client,
-        "/register?lang=en",
-        {
-            "display_name": "ไม่มีเมล",
-            "email": "nomail@example.com",
-            "password": "correct horse battery 42 offline",
-            "consent": "y",
-        },
-        page="/register",
+        display_name="ไม่มีเมล",
+        email="nomail@example.com",
+        password="correct horse battery 42 offline",
     )
     assert response.status_code == 302
     with app.app_context():

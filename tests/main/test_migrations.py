@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from app import create_app
 from app.extensions import db
 from tests.conftest import both_databases
-
-
-@pytest.fixture
-def bare_app(app_config, tmp_path, monkeypatch):
-    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path / "inst"))
-    application = create_app(app_config)
-    yield application
-    with application.app_context():
-        db.engine.dispose()
 
 
 @both_databases

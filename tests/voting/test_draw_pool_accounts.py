@@ -12,8 +12,7 @@ from app.voting import services as svc
 from app.voting.draw import pool_tag
 from app.voting.models import Vote
 from tests.conftest import TEST_SECRET, both_databases
-from tests.factories import UserFactory
-from tests.voting.conftest import make_voting_campaign, move_to
+from tests.voting.conftest import cast_votes, make_voting_campaign, ready_for_draw
 
 KEY = TEST_SECRET.encode()
 
@@ -25,17 +24,9 @@ def _code_of(user) -> str:
 @both_databases
 def test_deleted_accounts_are_left_out_of_the_draw_and_verify_holds(db, runner):
     campaign = make_voting_campaign("voting", draw_pool="voters")
-    winner = campaign.finalists[0]
-    voters = [UserFactory(verified=True) for _ in range(4)]
-    for voter in voters:
-        svc.cast_vote(campaign, voter, winner.id)
-    _db.session.commit()
+    voters = cast_votes(campaign, campaign.finalists[0], 4)
     codes = {voter.id: _code_of(voter) for voter in voters}
-    move_to(campaign, "closed")
-    admin = UserFactory(verified=True, role="admin")
-    svc.publish_results(campaign, admin)
-    svc.announce_seed_source(campaign, "Government Lottery, 1 Nov 2569", admin)
-    _db.session.commit()
+    admin = ready_for_draw(campaign)
 
     gone_before = voters[0]
     delete_account(gone_before)
@@ -59,15 +50,8 @@ def test_deleted_accounts_are_left_out_of_the_draw_and_verify_holds(db, runner):
 @both_databases
 def test_a_living_voter_missing_from_the_stored_pool_is_a_mismatch(db, runner):
     campaign = make_voting_campaign("voting", draw_pool="voters")
-    winner = campaign.finalists[0]
-    for _ in range(3):
-        svc.cast_vote(campaign, UserFactory(verified=True), winner.id)
-    _db.session.commit()
-    move_to(campaign, "closed")
-    admin = UserFactory(verified=True, role="admin")
-    svc.publish_results(campaign, admin)
-    svc.announce_seed_source(campaign, "Government Lottery, 1 Nov 2569", admin)
-    draw = svc.run_draw(campaign, "123456", admin)
+    cast_votes(campaign, campaign.finalists[0], 3)
+    draw = svc.run_draw(campaign, "123456", ready_for_draw(campaign))
     _db.session.commit()
     # A member dropped from the stored record: the database still holds a voter with an
     # account whom the record leaves out.

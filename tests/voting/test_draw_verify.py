@@ -16,8 +16,7 @@ from app.voting.draw import compute_draw, pool_tag
 from app.voting.models import PrizeDraw, Vote
 from tests.conftest import TEST_SECRET
 from tests.contest.conftest import log_in
-from tests.factories import UserFactory
-from tests.voting.conftest import make_voting_campaign, move_to
+from tests.voting.conftest import cast_votes, make_voting_campaign, ready_for_draw
 
 KEY = TEST_SECRET.encode()
 
@@ -26,17 +25,9 @@ KEY = TEST_SECRET.encode()
 def drawn(db):
     """A published campaign whose prize was drawn among the five voters for the winner."""
     campaign = make_voting_campaign("voting", draw_pool="voters")
-    winner, other = campaign.finalists[0], campaign.finalists[1]
-    voters = [UserFactory(verified=True) for _ in range(5)]
-    for voter in voters:
-        svc.cast_vote(campaign, voter, winner.id)
-    svc.cast_vote(campaign, UserFactory(verified=True), other.id)
-    _db.session.commit()
-    move_to(campaign, "closed")
-    admin = UserFactory(verified=True, role="admin")
-    svc.publish_results(campaign, admin)
-    svc.announce_seed_source(campaign, "Government Lottery, 1 Nov 2569", admin)
-    draw = svc.run_draw(campaign, "123456", admin)
+    voters = cast_votes(campaign, campaign.finalists[0], 5)
+    cast_votes(campaign, campaign.finalists[1], 1)
+    draw = svc.run_draw(campaign, "123456", ready_for_draw(campaign))
     _db.session.commit()
     return {"campaign": campaign, "draw": draw, "voters": voters}
 
@@ -56,6 +47,18 @@ def _verify(runner):
     return result.exit_code, result.output
 
 
+def _mismatch(runner, says=(), not_says=()) -> str:
+    """`flask draw verify` fails with MISMATCH, saying each of ``says`` and none of
+    ``not_says``; returns its output."""
+    code, output = _verify(runner)
+    assert code == 1 and "MISMATCH" in output
+    for words in says:
+        assert words in output
+    for words in not_says:
+        assert words not in output
+    return output
+
+
 def test_an_untouched_draw_verifies(drawn, runner):
     code, output = _verify(runner)
     assert code == 0 and "OK" in output and "MISMATCH" not in output
@@ -68,11 +71,11 @@ def test_an_altered_seed_alone_is_a_mismatch(drawn, runner):
     # A seed that picks the same winner: only the hash and the audit record can tell.
     seed = next(s for s in map(str, range(1000)) if compute_draw(s, tags).index == index)
     _alter(draw, seed=seed)
-    code, output = _verify(runner)
-    assert code == 1 and "MISMATCH" in output
-    assert "hash differs" in output
-    assert "seed differs from the audit record" in output
-    assert "winner differs" not in output
+    _mismatch(
+        runner,
+        says=["hash differs", "seed differs from the audit record"],
+        not_says=["winner differs"],
+    )
 
 
 def test_an_altered_hash_alone_is_a_mismatch(drawn, runner):
@@ -82,11 +85,11 @@ def test_an_altered_hash_alone_is_a_mismatch(drawn, runner):
     # Another hash that points at the same winner.
     forged = number - n if number >= n else number + n
     _alter(draw, digest=f"{forged:064x}")
-    code, output = _verify(runner)
-    assert code == 1 and "MISMATCH" in output
-    assert "hash differs" in output
-    assert "digest differs from the audit record" in output
-    assert "winner differs" not in output
+    _mismatch(
+        runner,
+        says=["hash differs", "digest differs from the audit record"],
+        not_says=["winner differs"],
+    )
 
 
 def test_an_altered_winner_alone_is_a_mismatch(drawn, runner):
@@ -95,11 +98,11 @@ def test_an_altered_winner_alone_is_a_mismatch(drawn, runner):
         sa.select(Vote.reference_code).where(Vote.reference_code != draw.winner_code)
     ).all()
     _alter(draw, winner_code=codes[0])
-    code, output = _verify(runner)
-    assert code == 1 and "MISMATCH" in output
-    assert "winner differs:" in output
-    assert "winner differs from the audit record" in output
-    assert "hash differs" not in output
+    _mismatch(
+        runner,
+        says=["winner differs:", "winner differs from the audit record"],
+        not_says=["hash differs"],
+    )
 
 
 def test_seed_hash_and_winner_forged_together_still_show(drawn, runner):
@@ -111,10 +114,11 @@ def test_seed_hash_and_winner_forged_together_still_show(drawn, runner):
         if by_tag[result.winner_code] != draw.winner_code
     )
     _alter(draw, seed=forged.seed, digest=forged.digest, winner_code=by_tag[forged.winner_code])
-    code, output = _verify(runner)
-    assert code == 1 and "MISMATCH" in output
-    assert "hash differs" not in output and "winner differs:" not in output
-    assert "seed differs from the audit record" in output
+    _mismatch(
+        runner,
+        says=["seed differs from the audit record"],
+        not_says=["hash differs", "winner differs:"],
+    )
 
 
 def _pool_codes(draw):
@@ -182,9 +186,7 @@ def test_a_seed_entered_before_the_announcement_is_a_mismatch(drawn, runner):
     """The source must be announced before the seed is entered: the row says when."""
     draw = drawn["draw"]
     _alter(draw, announced_at=draw.drawn_at + timedelta(seconds=1))
-    code, output = _verify(runner)
-    assert code == 1 and "MISMATCH" in output
-    assert "announced after the seed was entered" in output
+    _mismatch(runner, says=["announced after the seed was entered"])
 
 
 def test_an_announcement_moved_back_in_the_row_still_shows_in_the_audit_log(drawn, runner):
