@@ -100,18 +100,38 @@ def _lock_settings(form: SettingsForm, campaign) -> SettingsForm:
     return form
 
 
+def _campaign_page(current, error=None, status=200, **forms):
+    """The schedule screen; a form sent back with a refusal is shown as it was filled."""
+    return (
+        render_template(
+            "contest/admin/campaign.html",
+            campaign=current,
+            schedule_form=forms.get("schedule_form") or _schedule_form(current),
+            settings_form=forms.get("settings_form") or _settings_form(current),
+            error=error,
+            **_schedule_context(current, forms.get("extend_form")),
+        ),
+        status,
+    )
+
+
+def _change(change, done) -> str | None:
+    """Make a schedule or settings change and commit it (None), or say why the rules refuse
+    it (the message, shown beside the forms)."""
+    try:
+        change()
+    except ScheduleError as problem:
+        db.session.rollback()
+        return str(problem.message)
+    db.session.commit()
+    flash(done, "success")
+    return None
+
+
 @bp.route("/campaign")
 @admin_required
 def campaign():
-    current = current_campaign()
-    return render_template(
-        "contest/admin/campaign.html",
-        campaign=current,
-        schedule_form=_schedule_form(current),
-        settings_form=_settings_form(current),
-        error=None,
-        **_schedule_context(current),
-    )
+    return _campaign_page(current_campaign())
 
 
 @bp.route("/campaign/schedule", methods=["POST"])
@@ -121,7 +141,8 @@ def campaign_schedule():
     form = _schedule_form(current)
     error = None
     if form.validate_on_submit():
-        try:
+
+        def save():
             times = [
                 _read_time(
                     getattr(form, name).data,
@@ -131,24 +152,11 @@ def campaign_schedule():
                 for name in SCHEDULE_FIELDS
             ]
             set_schedule(current, *times, actor=acting_user())
-        except ScheduleError as problem:
-            db.session.rollback()
-            error = str(problem.message)
-        else:
-            db.session.commit()
-            flash(_("The schedule has been saved."), "success")
+
+        error = _change(save, _("The schedule has been saved."))
+        if error is None:
             return redirect(url_for("admin.campaign"))
-    return (
-        render_template(
-            "contest/admin/campaign.html",
-            campaign=current,
-            schedule_form=form,
-            settings_form=_settings_form(current),
-            error=error,
-            **_schedule_context(current),
-        ),
-        400,
-    )
+    return _campaign_page(current, error, 400, schedule_form=form)
 
 
 @bp.route("/campaign/extend", methods=["POST"])
@@ -160,29 +168,17 @@ def campaign_extend():
     form = _extend_form(current)
     error = None
     if form.validate_on_submit():
-        try:
+
+        def extend():
             new_close = _read_time(form.voting_close.data, current.voting_close, end=True)
             extend_voting(current, new_close, form.reason.data, actor=acting_user())
-        except ScheduleError as problem:
-            db.session.rollback()
-            error = str(problem.message)
-        else:
-            db.session.commit()
-            flash(
-                _("Voting has been extended. The reason is published with the results."), "success"
-            )
+
+        error = _change(
+            extend, _("Voting has been extended. The reason is published with the results.")
+        )
+        if error is None:
             return redirect(url_for("admin.campaign"))
-    return (
-        render_template(
-            "contest/admin/campaign.html",
-            campaign=current,
-            schedule_form=_schedule_form(current),
-            settings_form=_settings_form(current),
-            error=error,
-            **_schedule_context(current, form),
-        ),
-        400,
-    )
+    return _campaign_page(current, error, 400, extend_form=form)
 
 
 @bp.route("/campaign/settings", methods=["POST"])
@@ -195,23 +191,10 @@ def campaign_settings():
     error = None
     if form.validate_on_submit():
         values = {name: getattr(form, name).data for name in SETTINGS_FIELDS}
-        try:
-            update_settings(current, values, actor=acting_user())
-        except ScheduleError as problem:
-            db.session.rollback()
-            error = str(problem.message)
-        else:
-            db.session.commit()
-            flash(_("The settings have been saved."), "success")
+        error = _change(
+            lambda: update_settings(current, values, actor=acting_user()),
+            _("The settings have been saved."),
+        )
+        if error is None:
             return redirect(url_for("admin.campaign"))
-    return (
-        render_template(
-            "contest/admin/campaign.html",
-            campaign=current,
-            schedule_form=_schedule_form(current),
-            settings_form=form,
-            error=error,
-            **_schedule_context(current),
-        ),
-        400,
-    )
+    return _campaign_page(current, error, 400, settings_form=form)
