@@ -12,7 +12,7 @@ from app import config as app_config
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: configuration, extensions, blueprints, error handlers, CLI, logging."""
+    """Build the app: configuration, extensions, the features, error handlers, logging."""
     instance_path = os.environ.get("INSTANCE_PATH") or None
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     from app.instance import private_dir, private_sqlite_file
@@ -46,17 +46,36 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     urls.check_site_settings(app)
     security.refuse_per_process_rate_limits(app)
-    configure_logging(app)
-    from app import media
+    from app import database, hooks, media
+    from app.extensions import db
 
-    media.init_app(app)  # first of the hooks that may read a form: it sets the upload limit
+    # Request hooks run in the order they are registered; this is the one place that sets it.
+    # The database's first: a writing request's SQLite transaction must begin IMMEDIATE before
+    # any hook reads (the user, for one). Then the request id, then the upload limit (before
+    # anything that reads the form), then the text check (before CSRF's own check).
+    db.init_app(app)
+    database.init_app(app)
+    configure_logging(app)
+    media.init_app(app)
     security.init_app(app)
     register_extensions(app)
-    register_blueprints(app)
+    hooks.init_app(app)
+    init_features(app)
     register_errorhandlers(app)
     register_template_helpers(app)
-    register_commands(app)
     return app
+
+
+def init_features(app: Flask) -> None:
+    """Each feature's blueprint, commands, signal handlers, menu entries, home sections,
+    exporters, seeders and search/feed entries (app/hooks.py)."""
+    # Importing the packages first puts every admin screen on app.admin.bp before it is
+    # registered. The order is the admin menu's and the demo seeders' (voting's seeder needs
+    # the contest's campaign).
+    from app import accounts, admin, contest, feedback, main, news, staff, voting
+
+    for feature in (main, accounts, admin, contest, staff, feedback, news, voting):
+        feature.init_app(app)
 
 
 def configure_logging(app: Flask) -> None:
@@ -68,12 +87,10 @@ def configure_logging(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from app import cache, database
+    from app import cache
     from app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
     from app.i18n import select_locale, select_timezone
 
-    db.init_app(app)
-    database.init_app(app)
     migrate.init_app(
         app,
         db,
@@ -96,24 +113,6 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
 
-def register_blueprints(app: Flask) -> None:
-    from app.accounts import bp as accounts_bp
-    from app.admin import bp as admin_bp
-    from app.contest import bp as contest_bp
-    from app.feedback import bp as feedback_bp
-    from app.main import bp as main_bp
-    from app.news import bp as news_bp
-    from app.voting import bp as voting_bp
-
-    app.register_blueprint(main_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(contest_bp)
-    app.register_blueprint(news_bp)
-    app.register_blueprint(voting_bp)
-    app.register_blueprint(feedback_bp)
-
-
 def register_errorhandlers(app: Flask) -> None:
     from app.errors import init_app
 
@@ -127,13 +126,3 @@ def register_template_helpers(app: Flask) -> None:
     init_app(app)
     assets.init_app(app)
     urls.init_app(app)
-
-
-def register_commands(app: Flask) -> None:
-    from app.accounts.cli import init_app as accounts_cli
-    from app.main.cli import init_app as main_cli
-    from app.voting.cli import init_app as voting_cli
-
-    accounts_cli(app)
-    main_cli(app)
-    voting_cli(app)

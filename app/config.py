@@ -99,6 +99,10 @@ def from_environment() -> dict:
         "NEWS_VIEW_COUNTING": _bool("NEWS_VIEW_COUNTING", True),
         "NEWS_VIEW_FLUSH_EVERY": _int("NEWS_VIEW_FLUSH_EVERY", 100),
         "NEWS_VIEW_FLUSH_SECONDS": float(os.environ.get("NEWS_VIEW_FLUSH_SECONDS") or 5),
+        # Password hashing cost (argon2id; 0: argon2-cffi's defaults, 3 passes and 64 MiB).
+        # The accounts feature builds its hasher from these (app/accounts/services.py).
+        "ARGON2_TIME_COST": _int("ARGON2_TIME_COST", 0),
+        "ARGON2_MEMORY_KIB": _int("ARGON2_MEMORY_KIB", 0),
         "LOGIN_MAX_FAILURES": 5,
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
         "EMAIL_VERIFY_MAX_AGE": timedelta(hours=48),

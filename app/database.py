@@ -153,16 +153,15 @@ class Page:
 
 
 def init_app(app: Flask) -> None:
-    """Attach per-connection settings to the engine once the app context exists."""
+    """Attach per-connection settings to the engine once the app context exists. Called by
+    create_app before any other request hook is registered: any of them may read the database
+    (the user, for one), and a writing request's transaction must begin IMMEDIATE from its
+    very first read."""
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
             sa.event.listen(engine, "connect", _sqlite_on_connect)
             sa.event.listen(engine, "begin", _sqlite_on_begin)
             sa.event.listen(engine, "before_cursor_execute", _sqlite_watch_writes)
-            # First of all hooks: any of them may read the database (the user, for one), and
-            # a writing request's transaction must begin IMMEDIATE from its very first read.
-            app.before_request_funcs.setdefault(None, []).insert(
-                0, _writing_request_begins_immediate
-            )
+            app.before_request(_writing_request_begins_immediate)
             app.teardown_request(_end_of_request)

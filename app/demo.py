@@ -1,8 +1,7 @@
-"""Demo content for a local site. Each feature adds its part; every step is safe to repeat."""
+"""Demo content for a local site. Each feature adds its seeder (app/hooks.py); every step is
+safe to repeat."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 import sqlalchemy as sa
 from flask import current_app, g
@@ -10,6 +9,7 @@ from flask import current_app, g
 from app.accounts import services as accounts
 from app.accounts.models import User
 from app.extensions import db
+from app.hooks import hooks
 from app.models import utcnow
 
 # Known to anyone who reads this file: seed-demo refuses to run in production.
@@ -58,16 +58,6 @@ def seed_citizens(people: list[tuple[str, str]] = DEMO_CITIZENS) -> int:
     return added
 
 
-#: Features add a function ``seeder(phase) -> str`` (a line for the summary), run in order
-#: after the demo citizens exist. Each must be safe to run twice.
-SEEDERS: list[Callable[[str], str]] = []
-
-
-def add_seeder(seeder: Callable[[str], str]) -> None:
-    if seeder not in SEEDERS:
-        SEEDERS.append(seeder)
-
-
 def seed(phase: str = "submissions") -> str:
     """Add the demo content that is missing; return a short summary for the terminal."""
     if current_app.config.get("APP_ENV") == "production":
@@ -76,7 +66,7 @@ def seed(phase: str = "submissions") -> str:
         raise DemoRefused(f"unknown demo phase {phase!r}: one of {', '.join(PHASES)}")
     lines = [f"{seed_citizens()} new demo citizens"]
     db.session.commit()
-    for seeder in SEEDERS:
+    for seeder in hooks().seeders:  # what the features added in their init_app
         lines.append(seeder(phase))
         db.session.commit()
     lines.append(f"Log in as {DEMO_CITIZENS[0][1]} with the password {DEMO_PASSWORD}")

@@ -37,13 +37,13 @@ class WeakPasswordHashingError(RuntimeError):
     """Raised at start-up in production when argon2 was set cheaper than its defaults."""
 
 
-def _refuse_cheap_password_hashing() -> None:
+def _refuse_cheap_password_hashing(app: Flask) -> None:
     from argon2 import PasswordHasher
 
-    from app.accounts.services import _hasher
+    from app.accounts.services import password_hasher
 
-    defaults = PasswordHasher()
-    if _hasher.time_cost < defaults.time_cost or _hasher.memory_cost < defaults.memory_cost:
+    hasher, defaults = password_hasher(app.config), PasswordHasher()  # as accounts builds it
+    if hasher.time_cost < defaults.time_cost or hasher.memory_cost < defaults.memory_cost:
         raise WeakPasswordHashingError(
             "APP_ENV=production refuses ARGON2_TIME_COST / ARGON2_MEMORY_KIB below "
             f"{defaults.time_cost} / {defaults.memory_cost} (lower values are for the tests)."
@@ -83,7 +83,7 @@ def configure_secret_key(app: Flask) -> None:
                 f"{MIN_KEY_LENGTH} characters (python -c 'import secrets; "
                 "print(secrets.token_urlsafe(48))')."
             )
-        _refuse_cheap_password_hashing()
+        _refuse_cheap_password_hashing(app)
         return
     if key:
         return

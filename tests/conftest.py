@@ -163,12 +163,10 @@ def redis_url():
 
 @pytest.fixture
 def production_hasher(monkeypatch):
-    """argon2 at its production cost, for tests that start the app with APP_ENV=production."""
-    from argon2 import PasswordHasher
-
-    from app.accounts import services
-
-    monkeypatch.setattr(services, "_hasher", PasswordHasher())
+    """argon2 at its production cost (the config's defaults), for tests that start the app
+    with APP_ENV=production."""
+    monkeypatch.delenv("ARGON2_TIME_COST", raising=False)
+    monkeypatch.delenv("ARGON2_MEMORY_KIB", raising=False)
 
 
 # --- People: one fixture per role, each with the factories' PASSWORD ----------------------------

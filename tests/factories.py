@@ -4,6 +4,7 @@ with rules behind them (posts, campaigns, entries) go through the service that a
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
 
 import factory
 
@@ -18,7 +19,13 @@ from app.news import services as news_services
 from app.news.models import Comment, Post, Status
 
 PASSWORD = "correct horse battery staple 42"
-_PASSWORD_HASH = hash_password(PASSWORD)  # argon2 is slow on purpose: hash once per run
+
+
+@cache
+def _password_hash() -> str:
+    """argon2 is slow on purpose: hash once per run, with the first app's hasher (the tests'
+    cost; the factories run inside an app context)."""
+    return hash_password(PASSWORD)
 
 
 class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
@@ -32,7 +39,7 @@ class UserFactory(factory.alchemy.SQLAlchemyModelFactory):
 
     email = factory.Sequence(lambda n: f"citizen{n}@example.com")
     display_name = factory.Sequence(lambda n: f"ประชาชน {n}")
-    password_hash = _PASSWORD_HASH
+    password_hash = factory.LazyFunction(_password_hash)
     role = Role.CITIZEN.value
     locale = "th"
     consent_version = "2026-11-01"

@@ -6,7 +6,6 @@ Services add and flush; the view's request commits once.
 from __future__ import annotations
 
 import enum
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -24,27 +23,32 @@ from app.accounts.identity import AddressError, canonical_email, deliverable_ema
 from app.accounts.models import LoginFailure, Role, User
 from app.database import begin_write
 from app.extensions import db
+from app.hooks import hooks
 from app.models import utcnow
 
 
-def _password_hasher() -> PasswordHasher:
-    """argon2id with argon2-cffi's defaults (RFC 9106's low-memory profile: 3 passes, 64 MiB).
-
-    The test suite sets ARGON2_TIME_COST and ARGON2_MEMORY_KIB lower, so that hundreds of
-    log-ins do not take minutes; with APP_ENV=production weaker settings refuse to start
-    (app/security.py)."""
+def password_hasher(config) -> PasswordHasher:
+    """argon2id at the cost the configuration sets (ARGON2_TIME_COST, ARGON2_MEMORY_KIB: by
+    default argon2-cffi's, RFC 9106's low-memory profile, 3 passes, 64 MiB). The test suite
+    sets them lower, so that hundreds of log-ins do not take minutes; with APP_ENV=production
+    weaker settings refuse to start (app/security.py). Built once per app by
+    ``app.accounts.init_app`` and kept in ``app.extensions["password_hasher"]``."""
     defaults = PasswordHasher()
     return PasswordHasher(
-        time_cost=int(os.environ.get("ARGON2_TIME_COST") or defaults.time_cost),
-        memory_cost=int(os.environ.get("ARGON2_MEMORY_KIB") or defaults.memory_cost),
+        time_cost=config.get("ARGON2_TIME_COST") or defaults.time_cost,
+        memory_cost=config.get("ARGON2_MEMORY_KIB") or defaults.memory_cost,
         parallelism=defaults.parallelism,
     )
 
 
-_hasher = _password_hasher()
+def _hasher() -> PasswordHasher:
+    return current_app.extensions["password_hasher"]
+
+
 signals = Namespace()
-#: Sent with the user just before the account row is deleted, so that other features can
-#: anonymise or unlink what belongs to it (comments, entries, votes).
+#: Sent by the app with the user just before the account row is deleted, so that other features
+#: can anonymise or unlink what belongs to it (comments, entries, votes). Features connect in
+#: their init_app with ``sender=app``: a receiver is this app's, never attached at import.
 account_deleting = signals.signal("account-deleting")
 
 PASSWORD_MIN_LENGTH = 10
@@ -54,15 +58,16 @@ DISPLAY_NAME_MAX = 80
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _hasher().hash(password)
 
 
 def check_password(user: User, password: str) -> bool:
+    hasher = _hasher()
     try:
-        _hasher.verify(user.password_hash, password)
+        hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-    if _hasher.check_needs_rehash(user.password_hash):
+    if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return True
 
@@ -246,7 +251,7 @@ def authenticate(
     """
     user = find_user_by_email(email)
     if user is None:
-        _hasher.hash(password)  # the same work as a real check
+        hash_password(password)  # the same work as a real check
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
     throttled = recent_failures(user) >= current_app.config[
         "LOGIN_MAX_FAILURES"
@@ -300,9 +305,6 @@ def change_display_name(user: User, display_name: str) -> None:
 
 # --- personal data ----------------------------------------------------------------------
 
-#: Other features register functions here that add their part of a person's data export.
-data_exporters: list = []
-
 
 def export_personal_data(user: User) -> dict:
     """Everything we hold about the person, as JSON-ready data (PDPA right of access)."""
@@ -319,7 +321,7 @@ def export_personal_data(user: User) -> dict:
             "consented_at": _iso(user.consented_at),
         }
     }
-    for exporter in data_exporters:
+    for exporter in hooks().data_exporters:  # other features' parts (app/hooks.py)
         data.update(exporter(user))
     return data
 

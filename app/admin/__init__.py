@@ -1,33 +1,18 @@
-"""The admin area under /admin. Features add their screens to this blueprint; the role check
-lives here, once, for all of them."""
+"""The admin area under /admin. Features add their screens to this blueprint and their
+entries to the menu (app/hooks.py); the role check lives here, once, for all of them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import wraps
 
-from flask import Blueprint, abort
+from flask import Blueprint, Flask, abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.extensions import login_manager
+from app.hooks import add_menu_item, hooks
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@dataclass(frozen=True)
-class MenuItem:
-    endpoint: str
-    label: object  # a lazy string
-    admin_only: bool = False
-
-
-#: The left menu, in order. Features call ``add_menu_item`` when they register their screens.
-MENU: list[MenuItem] = []
-
-
-def add_menu_item(endpoint: str, label, admin_only: bool = False) -> None:
-    if all(item.endpoint != endpoint for item in MENU):
-        MENU.append(MenuItem(endpoint, label, admin_only))
 
 
 @bp.before_request
@@ -56,7 +41,14 @@ def admin_required(view):
 
 @bp.app_context_processor
 def _admin_menu() -> dict:
-    return {"admin_menu": MENU}
+    return {"admin_menu": hooks().menu}
+
+
+def init_app(app: Flask) -> None:
+    """The admin blueprint with every feature's screens (their modules are imported by then)."""
+    app.register_blueprint(bp)
+    add_menu_item(app, "admin.index", _l("Dashboard"))
+    add_menu_item(app, "admin.audit_log", _l("Audit log"), admin_only=True)
 
 
 from app.admin import views  # noqa: E402,F401  (routes register on import)

@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import User
-from app.admin import add_menu_item, admin_required, bp
+from app.admin import admin_required, bp
 from app.audit.models import AuditEntry
 from app.extensions import db
-
-add_menu_item("admin.index", _l("Dashboard"))
-add_menu_item("admin.audit_log", _l("Audit log"), admin_only=True)
 
 AUDIT_PAGE_SIZE = 50
 

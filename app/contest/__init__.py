@@ -1,31 +1,35 @@
 """The naming contest: campaign schedule, name entries, review, shortlist and its admin area."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
-# cli_group=None: ``flask campaign schedule`` sits at the top level, as SPEC section 6 says.
-bp = Blueprint("contest", __name__, cli_group=None)
+bp = Blueprint("contest", __name__)
 
 
-def _home_context() -> dict:
+def init_app(app: Flask) -> None:
+    """Routes, ``flask campaign``, the home panel, the admin menu, the account hooks, the demo."""
+    from app import hooks
+    from app.accounts.services import account_deleting
+    from app.contest.cli import campaign_cli
+    from app.contest.demo import seed_contest
+    from app.contest.entries import export_entries
+
+    app.register_blueprint(bp)
+    app.cli.add_command(campaign_cli)  # at the top level, as SPEC section 6 says
+    hooks.add_home_section(app, order=10, template="contest/_home_panel.html", context=_home)
+    hooks.add_menu_item(app, "admin.contest_overview", _l("Contest overview"))
+    hooks.add_menu_item(app, "admin.entries", _l("Name entries"))
+    hooks.add_menu_item(app, "admin.shortlist", _l("Shortlist"), admin_only=True)
+    hooks.add_menu_item(app, "admin.campaign", _l("Campaign schedule"), admin_only=True)
+    hooks.add_data_exporter(app, export_entries)
+    hooks.add_seeder(app, seed_contest)
+    account_deleting.connect(_unlink_on_delete, sender=app)
+
+
+def _home() -> dict:
     from app.contest.home import panel_context
 
     return panel_context()
-
-
-def _connect() -> None:
-    from app.accounts import services as accounts
-    from app.contest.entries import export_entries
-    from app.demo import add_seeder
-    from app.main.views import add_home_section
-
-    add_home_section(order=10, template="contest/_home_panel.html", context=_home_context)
-    if export_entries not in accounts.data_exporters:
-        accounts.data_exporters.append(export_entries)
-    accounts.account_deleting.connect(_unlink_on_delete, weak=False)
-
-    from app.contest.demo import seed_contest
-
-    add_seeder(seed_contest)
 
 
 def _unlink_on_delete(sender, user, **extra) -> None:
@@ -34,9 +38,5 @@ def _unlink_on_delete(sender, user, **extra) -> None:
     unlink_entries(user)
 
 
-_connect()
-
-# Routes and commands register on import.
-from app.contest import admin_campaign, admin_shortlist, admin_views, cli, views  # noqa: E402,F401
-from app.staff import two_factor_views  # noqa: E402,F401  (users, roles, second factor)
-from app.staff import views as staff_views  # noqa: E402,F401
+# Routes register on import (the admin screens on app.admin.bp).
+from app.contest import admin_campaign, admin_shortlist, admin_views, views  # noqa: E402,F401

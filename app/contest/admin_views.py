@@ -20,10 +20,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.admin import add_menu_item, admin_required, bp
+from app.admin import admin_required, bp
 from app.audit import services as audit
 from app.contest import review
 from app.contest.campaigns import current_campaign
@@ -38,11 +37,6 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.i18n import BANGKOK, PHASE_LABELS
 from app.models import utcnow
-
-add_menu_item("admin.contest_overview", _l("Contest overview"))
-add_menu_item("admin.entries", _l("Name entries"))
-add_menu_item("admin.shortlist", _l("Shortlist"), admin_only=True)
-add_menu_item("admin.campaign", _l("Campaign schedule"), admin_only=True)
 
 PAGE_SIZE = 50
 

@@ -6,7 +6,6 @@ import click
 from flask.cli import AppGroup
 from flask_babel import force_locale
 
-from app.contest import bp
 from app.contest.campaigns import current_campaign
 from app.contest.errors import ContestError, ScheduleError
 from app.contest.models import Campaign
@@ -113,6 +112,3 @@ def extend_voting(end, reason, campaign_id):
         raise _refused(error) from error
     db.session.commit()
     _echo(campaign, "Extended voting of")
-
-
-bp.cli.add_command(campaign_cli)

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.admin import add_menu_item, admin_required, bp
+from app.admin import admin_required, bp
 from app.extensions import db
 from app.feedback import services as svc
 from app.feedback.forms import AnswerForm, TopicForm
@@ -15,9 +14,6 @@ from app.feedback.models import Feedback, FeedbackTopic
 from app.forms import EmptyForm
 from app.mail import send_mail
 from app.urls import absolute_url
-
-add_menu_item("admin.feedback_inbox", _l("Opinions and suggestions"))
-add_menu_item("admin.feedback_topics", _l("Feedback topics"), admin_only=True)
 
 
 @bp.route("/feedback")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -11,6 +9,7 @@ from flask import abort, jsonify, render_template
 
 from app.cache import cached_page
 from app.extensions import db, limiter
+from app.hooks import hooks
 from app.i18n import current_language
 from app.main import bp
 
@@ -32,28 +31,11 @@ def _site_context() -> dict:
     return {"last_updated": LAST_UPDATED}
 
 
-@dataclass(frozen=True)
-class HomeSection:
-    order: int
-    template: str
-    context: Callable[[], dict]
-
-
-#: Blocks of the home page, lowest order first; features add theirs with add_home_section.
-HOME_SECTIONS: list[HomeSection] = []
-
-
-def add_home_section(order: int, template: str, context: Callable[[], dict]) -> None:
-    """Show ``template`` on the home page, rendered with what ``context()`` returns."""
-    if all(section.template != template for section in HOME_SECTIONS):
-        HOME_SECTIONS.append(HomeSection(order, template, context))
-        HOME_SECTIONS.sort(key=lambda section: section.order)
-
-
 @bp.route("/")
 @cached_page()
 def home():
-    sections = [(section.template, section.context()) for section in HOME_SECTIONS]
+    # Blocks that features add in their init_app (app/hooks.py), lowest order first.
+    sections = [(section.template, section.context()) for section in hooks().home_sections]
     return render_template("main/home.html", sections=sections)
 
 

@@ -1,32 +1,33 @@
 """News: posts, comments, trackbacks, the view counter, feeds and search."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("news", __name__)
 
 
-def _home_context() -> dict:
+def init_app(app: Flask) -> None:
+    """Routes, the view counter, the home block, the admin menu, the account hooks, the demo."""
+    from app import hooks
+    from app.accounts.services import account_deleting
+    from app.news import counter
+    from app.news.comments import anonymise_comments, export_comments
+    from app.news.demo import seed_news
+
+    app.register_blueprint(bp)
+    counter.init_app(app)
+    hooks.add_home_section(app, order=20, template="news/_home_latest.html", context=_home)
+    hooks.add_menu_item(app, "admin.news_posts", _l("News posts"))
+    hooks.add_menu_item(app, "admin.news_comments", _l("Comments and trackbacks"))
+    hooks.add_data_exporter(app, export_comments)
+    hooks.add_seeder(app, seed_news)
+    account_deleting.connect(anonymise_comments, sender=app)
+
+
+def _home() -> dict:
     from app.news.posts import latest_posts
 
     return {"posts": latest_posts(3)}
 
 
-@bp.record_once
-def _setup(state) -> None:
-    from app.accounts.services import account_deleting, data_exporters
-    from app.news import counter
-    from app.news.comments import anonymise_comments, export_comments
-
-    counter.init_app(state.app)
-    account_deleting.connect(anonymise_comments)
-    if export_comments not in data_exporters:
-        data_exporters.append(export_comments)
-
-
-from app.demo import add_seeder  # noqa: E402
-from app.main.views import add_home_section  # noqa: E402
 from app.news import admin_views, models, views  # noqa: E402,F401  (routes register on import)
-from app.news.demo import seed_news  # noqa: E402
-
-add_home_section(order=20, template="news/_home_latest.html", context=_home_context)
-add_seeder(seed_news)

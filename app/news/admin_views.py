@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app import media
-from app.admin import add_menu_item, bp
+from app.admin import bp
 from app.extensions import db
 from app.forms import EmptyForm
 from app.models import utcnow
@@ -19,9 +19,6 @@ from app.news.comments import REPORTS_TO_HIDE
 from app.news.forms import PostForm
 from app.news.models import Comment, ModerationWord, Post, Trackback
 from app.news.posts import NewsError, create_post, publish_post, unpublish_post, update_post
-
-add_menu_item("admin.news_posts", _l("News posts"))
-add_menu_item("admin.news_comments", _l("Comments and trackbacks"))
 
 ADMIN_PAGE_SIZE = 25
 ACTION_LABELS = {"approve": _l("Approve"), "hide": _l("Hide"), "spam": _l("Mark as spam")}

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from app.hooks import hooks
 from app.news import text
 from app.news.models import Post
 from app.news.posts import card_query
@@ -21,15 +21,6 @@ class SearchHit:
     kind: object = ""
 
 
-#: Other features add ``fn(terms) -> list[SearchHit]``; their hits are shown beside the posts.
-SEARCH_PROVIDERS: list[Callable[[list[str]], list[SearchHit]]] = []
-
-
-def add_search_provider(provider: Callable[[list[str]], list[SearchHit]]) -> None:
-    if provider not in SEARCH_PROVIDERS:
-        SEARCH_PROVIDERS.append(provider)
-
-
 @dataclass
 class FeedItem:
     """An Atom entry another feature contributes (for example the prize draw's announcement).
@@ -43,17 +34,9 @@ class FeedItem:
     updated: datetime
 
 
-#: Other features add ``fn() -> list[FeedItem]``; the feed lists them among the posts.
-FEED_PROVIDERS: list[Callable[[], list[FeedItem]]] = []
-
-
-def add_feed_provider(provider: Callable[[], list[FeedItem]]) -> None:
-    if provider not in FEED_PROVIDERS:
-        FEED_PROVIDERS.append(provider)
-
-
 def other_feed_items() -> list[FeedItem]:
-    return [item for provider in FEED_PROVIDERS for item in provider()]
+    """What other features' feed providers give (added in their init_app, app/hooks.py)."""
+    return [item for provider in hooks().feed_providers for item in provider()]
 
 
 def search_posts_query(terms: list[str]):
@@ -65,6 +48,6 @@ def search_posts_query(terms: list[str]):
 
 def other_search_hits(terms: list[str]) -> list[SearchHit]:
     hits: list[SearchHit] = []
-    for provider in SEARCH_PROVIDERS:
+    for provider in hooks().search_providers:  # added in the features' init_app
         hits.extend(provider(terms))
     return hits

@@ -55,11 +55,8 @@ from app.news.posts import (
 )
 from app.news.related import related_posts
 from app.news.search import (
-    SEARCH_PROVIDERS,
     FeedItem,
     SearchHit,
-    add_feed_provider,
-    add_search_provider,
     other_feed_items,
     other_search_hits,
     search_posts_query,
@@ -71,15 +68,12 @@ __all__ = [
     "MODERATION_ACTIONS",
     "QUEUE_TABS",
     "REPORTS_TO_HIDE",
-    "SEARCH_PROVIDERS",
     "FeedItem",
     "NewsError",
     "PostData",
     "SearchHit",
     "add_comment",
-    "add_feed_provider",
     "add_moderation_word",
-    "add_search_provider",
     "anonymise_comments",
     "approved_trackbacks",
     "bulk_moderate",

@@ -8,12 +8,10 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.models import Role, User
-from app.admin import add_menu_item, admin_required, bp
+from app.admin import admin_required, bp
 from app.extensions import db
 from app.forms import EmptyForm
 from app.staff import services as svc
-
-add_menu_item("admin.users", _l("Users and roles"), admin_only=True)
 
 PAGE_SIZE = 50
 ROLE_LABELS = {

@@ -1,19 +1,38 @@
-from flask import Blueprint
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
 
 bp = Blueprint("voting", __name__)
 
-from app.voting import admin_views, cli, views  # noqa: E402,F401  (routes register on import)
-from app.voting.votes import export_votes, unlink_votes  # noqa: E402
+
+def init_app(app: Flask) -> None:
+    """Routes, ``flask draw``, the admin menu, the account hooks, the search and feed entries,
+    and the demo (after the contest's seeder: create_app calls the contest first)."""
+    from app import hooks
+    from app.accounts.services import account_deleting
+    from app.voting import cli
+    from app.voting.demo import seed_voting
+    from app.voting.votes import export_votes
+
+    app.register_blueprint(bp)
+    cli.init_app(app)
+    hooks.add_menu_item(app, "admin.results", _l("Results and prize draw"), admin_only=True)
+    hooks.add_menu_item(app, "admin.votes", _l("Vote checks"), admin_only=True)
+    hooks.add_data_exporter(app, export_votes)
+    hooks.add_search_provider(app, _search_finalists)
+    hooks.add_feed_provider(app, _feed_draw_announcement)
+    hooks.add_seeder(app, seed_voting)
+    account_deleting.connect(_on_account_deleting, sender=app)
 
 
 def _on_account_deleting(sender, user) -> None:
+    from app.voting.votes import unlink_votes
+
     unlink_votes(user)
 
 
 def _search_finalists(terms: list[str]) -> list:
     """Finalists of the current campaign whose name or meaning holds every search term."""
     from flask import url_for
-    from flask_babel import lazy_gettext as _l
 
     from app.contest.services import current_campaign, voting_has_opened
     from app.models import utcnow
@@ -69,21 +88,4 @@ def _feed_draw_announcement() -> list:
     ]
 
 
-def _register_account_hooks() -> None:
-    from app.accounts.services import account_deleting, data_exporters
-    from app.news.search import add_feed_provider, add_search_provider
-
-    add_search_provider(_search_finalists)
-    add_feed_provider(_feed_draw_announcement)
-
-    account_deleting.connect(_on_account_deleting)
-    if export_votes not in data_exporters:
-        data_exporters.append(export_votes)
-
-    from app.demo import add_seeder
-    from app.voting.demo import seed_voting
-
-    add_seeder(seed_voting)  # after the contest's seeder: importing voting imports the contest
-
-
-_register_account_hooks()
+from app.voting import admin_views, views  # noqa: E402,F401  (routes register on import)

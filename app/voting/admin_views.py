@@ -5,11 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.accounts.models import User
-from app.admin import add_menu_item, admin_required, bp
+from app.admin import admin_required, bp
 from app.contest.campaigns import current_campaign
 from app.contest.phases import phase
 from app.extensions import db
@@ -19,9 +18,6 @@ from app.models import utcnow
 from app.voting import services as svc
 from app.voting.forms import ReasonForm, SeedForm, SeedSourceForm
 from app.voting.models import Vote
-
-add_menu_item("admin.results", _l("Results and prize draw"), admin_only=True)
-add_menu_item("admin.votes", _l("Vote checks"), admin_only=True)
 
 
 def _campaign_or_404():

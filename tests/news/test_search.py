@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.hooks import add_search_provider
 from app.news import services
 from tests.news.conftest import make_post
 
@@ -79,7 +80,7 @@ def test_results_are_paginated(client, db):
     assert "q=service" in html.split('rel="next"')[0].rsplit("href=", 1)[1]
 
 
-def test_empty_query_and_other_providers(client, posts):
+def test_empty_query_and_other_providers(app, client, posts):
     assert client.get("/search?q=").status_code == 200
     hit = services.SearchHit(
         title="Finalist <b>บริการ</b>", url="/contest/finalist/1", kind="Finalist"
@@ -88,9 +89,6 @@ def test_empty_query_and_other_providers(client, posts):
     def provider(terms):
         return [hit] if "บริการ" in terms else []
 
-    services.add_search_provider(provider)
-    try:
-        html = client.get("/search?q=บริการ").get_data(as_text=True)
-        assert "Finalist &lt;b&gt;<mark>บริการ</mark>&lt;/b&gt;" in html
-    finally:
-        services.SEARCH_PROVIDERS.remove(provider)  # leave the app's own providers in place
+    add_search_provider(app, provider)  # this test's app only
+    html = client.get("/search?q=บริการ").get_data(as_text=True)
+    assert "Finalist &lt;b&gt;<mark>บริการ</mark>&lt;/b&gt;" in html

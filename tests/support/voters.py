@@ -12,10 +12,12 @@ from tests.factories import PASSWORD
 
 def make_citizens(database_url: str, count: int) -> list[str]:
     """Verified citizens straight into the database (one password hash for all: argon2 is slow)."""
-    from app.accounts.services import hash_password
+    from app.accounts.services import password_hasher
+    from app.config import from_environment
 
     engine = sa.create_engine(database_url)
-    digest = hash_password(PASSWORD)
+    # No app here: the cost the servers read from the same environment.
+    digest = password_hasher(from_environment()).hash(PASSWORD)
     emails = [f"cluster{n}@example.com" for n in range(count)]
     with engine.begin() as connection:
         for email in emails:
