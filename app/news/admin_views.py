@@ -185,25 +185,22 @@ def news_comments():
 
 @bp.route("/comments/<int:comment_id>/<action>", methods=["POST"])
 def news_comment_moderate(comment_id: int, action: str):
-    if action not in moderation.MODERATION_ACTIONS:
-        abort(404)
-    comment = db.get_or_404(Comment, comment_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    moderation.moderate_comment(comment, action, actor=current_user)
-    db.session.commit()
-    flash(_("Done: %(action)s.", action=ACTION_LABELS[action]), "success")
-    return redirect(url_for("admin.news_comments", tab=_tab()))
+    return _moderate(Comment, comment_id, action, moderation.moderate_comment)
 
 
 @bp.route("/trackbacks/<int:trackback_id>/<action>", methods=["POST"])
 def news_trackback_moderate(trackback_id: int, action: str):
+    return _moderate(Trackback, trackback_id, action, moderation.moderate_trackback)
+
+
+def _moderate(model, item_id: int, action: str, decide):
+    """One moderator decision on a comment or a trackback, then back to the queue's tab."""
     if action not in moderation.MODERATION_ACTIONS:
         abort(404)
-    trackback = db.get_or_404(Trackback, trackback_id)
+    item = db.get_or_404(model, item_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    moderation.moderate_trackback(trackback, action, actor=current_user)
+    decide(item, action, actor=current_user)
     db.session.commit()
     flash(_("Done: %(action)s.", action=ACTION_LABELS[action]), "success")
     return redirect(url_for("admin.news_comments", tab=_tab()))
