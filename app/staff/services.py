@@ -34,6 +34,22 @@ def users_query(search: str | None, role: str | None):
     return query
 
 
+def _audited(user: User, action: str, actor: User, reason: str | None = None, **values) -> None:
+    """Set ``values`` on the account and write the audit entry with before and after."""
+    before = audit.snapshot(user, USER_FIELDS)
+    for name, value in values.items():
+        setattr(user, name, value)
+    audit.record(
+        action,
+        "user",
+        user.id,
+        before=before,
+        after=audit.snapshot(user, USER_FIELDS),
+        reason=reason,
+        actor=actor,
+    )
+
+
 def change_role(user: User, role: str, actor: User) -> None:
     if role not in {r.value for r in Role}:
         raise StaffError(_l("Please choose a role from the list."))
@@ -41,16 +57,7 @@ def change_role(user: User, role: str, actor: User) -> None:
         raise StaffError(_l("You cannot remove your own admin role. Ask another admin."))
     if user.role == role:
         return
-    before = audit.snapshot(user, USER_FIELDS)
-    user.role = role
-    audit.record(
-        "user.role",
-        "user",
-        user.id,
-        before=before,
-        after=audit.snapshot(user, USER_FIELDS),
-        actor=actor,
-    )
+    _audited(user, "user.role", actor, role=role)
 
 
 def set_disabled(user: User, disabled: bool, actor: User, reason: str | None = None) -> None:
@@ -58,14 +65,5 @@ def set_disabled(user: User, disabled: bool, actor: User, reason: str | None = N
         raise StaffError(_l("You cannot disable your own account."))
     if user.disabled == disabled:
         return
-    before = audit.snapshot(user, USER_FIELDS)
-    user.disabled = disabled
-    audit.record(
-        "user.disable" if disabled else "user.enable",
-        "user",
-        user.id,
-        before=before,
-        after=audit.snapshot(user, USER_FIELDS),
-        reason=(reason or "").strip() or None,
-        actor=actor,
-    )
+    action = "user.disable" if disabled else "user.enable"
+    _audited(user, action, actor, reason=(reason or "").strip() or None, disabled=disabled)

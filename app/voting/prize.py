@@ -86,25 +86,19 @@ def draw_pool(
         return []
     finalist = db.session.get(Finalist, winner.finalist_id)
     if pool_kind == DrawPool.VOTERS:
-        query = (
-            sa.select(Vote.reference_code, User.id, User.display_name)
-            .outerjoin(User, User.id == Vote.user_id)
-            .where(
-                Vote.campaign_id == campaign.id,
-                Vote.finalist_id == finalist.id,
-                Vote.voided_at.is_(None),
-            )
-        )
+        source = Vote
+        matches = [Vote.finalist_id == finalist.id, Vote.voided_at.is_(None)]
     else:
-        query = (
-            sa.select(Entry.reference_code, User.id, User.display_name)
-            .outerjoin(User, User.id == Entry.user_id)
-            .where(
-                Entry.campaign_id == campaign.id,
-                Entry.normalised_name == finalist.normalised_name,
-                Entry.status == EntryStatus.APPROVED.value,
-            )
-        )
+        source = Entry
+        matches = [
+            Entry.normalised_name == finalist.normalised_name,
+            Entry.status == EntryStatus.APPROVED.value,
+        ]
+    query = (
+        sa.select(source.reference_code, User.id, User.display_name)
+        .outerjoin(User, User.id == source.user_id)
+        .where(source.campaign_id == campaign.id, *matches)
+    )
     members = [
         PoolMember(code, name or str(_l("deleted account")), deleted=user_id is None)
         for code, user_id, name in db.session.execute(query)
