@@ -67,15 +67,16 @@ def _form_status(form) -> int:
     return 400 if form.errors else 200
 
 
-def _send_verification(user: User) -> None:
-    token = svc.make_token(user, svc.TokenPurpose.VERIFY_EMAIL)
+def _send_link(user: User, purpose, template: str, endpoint: str) -> None:
+    """Mail the person a signed link (verification or password reset) in their language."""
+    token = svc.make_token(user, purpose)
     send_mail(
-        user.email,
-        "verify_email",
-        user.locale,
-        user=user,
-        link=absolute_url("accounts.verify", token=token),
+        user.email, template, user.locale, user=user, link=absolute_url(endpoint, token=token)
     )
+
+
+def _send_verification(user: User) -> None:
+    _send_link(user, svc.TokenPurpose.VERIFY_EMAIL, "verify_email", "accounts.verify")
 
 
 def _send_already_registered(email: str) -> None:
@@ -200,13 +201,8 @@ def reset_request():
     if form.validate_on_submit():
         user = svc.find_user_by_email(form.email.data)
         if user is not None and not user.disabled:
-            token = svc.make_token(user, svc.TokenPurpose.RESET_PASSWORD)
-            send_mail(
-                user.email,
-                "reset_password",
-                user.locale,
-                user=user,
-                link=absolute_url("accounts.reset_password", token=token),
+            _send_link(
+                user, svc.TokenPurpose.RESET_PASSWORD, "reset_password", "accounts.reset_password"
             )
         return render_template("accounts/reset_sent.html", email=form.email.data)
     return render_template("accounts/reset_request.html", form=form), _form_status(form)

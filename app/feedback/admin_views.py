@@ -70,15 +70,21 @@ def feedback_answer(feedback_id: int):
 @bp.route("/feedback/<int:feedback_id>/close", methods=["POST"])
 def feedback_close(feedback_id: int):
     feedback = db.get_or_404(Feedback, feedback_id)
+    _saved(lambda: svc.close(feedback, current_user), _("The message is closed."))
+    return redirect(url_for("admin.feedback_item", feedback_id=feedback_id))
+
+
+def _saved(change, done: str) -> None:
+    """Make a change and commit it, or roll back and show why the rules refuse it (flashed
+    on the screen the form came from)."""
     try:
-        svc.close(feedback, current_user)
+        change()
     except svc.FeedbackError as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
     else:
         db.session.commit()
-        flash(_("The message is closed."), "success")
-    return redirect(url_for("admin.feedback_item", feedback_id=feedback_id))
+        flash(done, "success")
 
 
 @bp.route("/feedback/topics", methods=["GET", "POST"])
@@ -87,16 +93,12 @@ def feedback_topics():
     form = TopicForm()
     if form.validate_on_submit():
         topic = db.session.get(FeedbackTopic, request.form.get("topic_id", type=int) or 0)
-        try:
-            svc.save_topic(
+        _saved(
+            lambda: svc.save_topic(
                 topic, form.name_th.data, form.name_en.data, form.active.data, current_user
-            )
-        except svc.FeedbackError as refused:
-            db.session.rollback()
-            flash(str(refused.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The topic is saved."), "success")
+            ),
+            _("The topic is saved."),
+        )
         return redirect(url_for("admin.feedback_topics"))
     status = 400 if form.errors else 200
     return render_template("feedback/admin/topics.html", form=form, topics=svc.all_topics()), status

@@ -127,26 +127,22 @@ def news_post_edit(post_id: int):
 
 @bp.route("/posts/<int:post_id>/publish", methods=["POST"])
 def news_post_publish(post_id: int):
-    post = db.get_or_404(Post, post_id)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    publish_post(post, actor=current_user)
-    db.session.commit()
-    flash(_("The post is published."), "success")
-    return redirect(
-        (request.form.get("back") == "list" and url_for("admin.news_posts"))
-        or url_for("admin.news_post_edit", post_id=post.id)
-    )
+    return _publishing(post_id, publish_post, _("The post is published."))
 
 
 @bp.route("/posts/<int:post_id>/unpublish", methods=["POST"])
 def news_post_unpublish(post_id: int):
+    return _publishing(post_id, unpublish_post, _("The post is no longer published."))
+
+
+def _publishing(post_id: int, change, done: str):
+    """Publish or unpublish a post, then back to the list or the post's form."""
     post = db.get_or_404(Post, post_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    unpublish_post(post, actor=current_user)
+    change(post, actor=current_user)
     db.session.commit()
-    flash(_("The post is no longer published."), "success")
+    flash(done, "success")
     return redirect(
         (request.form.get("back") == "list" and url_for("admin.news_posts"))
         or url_for("admin.news_post_edit", post_id=post.id)
