@@ -27,6 +27,25 @@ def from_environment() -> dict:
     production = env == "production"
     redis_url = os.environ.get("REDIS_URL") or None
     config: dict = {
+        **_site(env, production, redis_url),
+        **_mail(),
+        **_rate_limits(redis_url),
+        **_features(),
+        **_sessions(production),
+    }
+    if os.environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("SECRET_KEY_FALLBACKS"):
+        # Earlier keys, comma-separated, while moving to a new SECRET_KEY: sessions signed and
+        # staff TOTP secrets sealed with them still open (and are re-sealed with the new key).
+        config["SECRET_KEY_FALLBACKS"] = [
+            key.strip() for key in os.environ["SECRET_KEY_FALLBACKS"].split(",") if key.strip()
+        ]
+    return config
+
+
+def _site(env: str, production: bool, redis_url: str | None) -> dict:
+    return {
         "APP_ENV": env,
         "SQLALCHEMY_DATABASE_URI": os.environ.get("DATABASE_URL") or None,
         "REDIS_URL": redis_url,
@@ -51,6 +70,11 @@ def from_environment() -> dict:
         else None,
         # Reverse proxies in front of the app (nginx: 1). Their X-Forwarded-* are trusted.
         "PROXY_HOPS": _int("PROXY_HOPS", 0),
+    }
+
+
+def _mail() -> dict:
+    return {
         # Mail: the file outbox unless an SMTP server is named.
         "MAIL_BACKEND": os.environ.get(
             "MAIL_BACKEND", "smtp" if os.environ.get("MAIL_SERVER") else "file"
@@ -63,6 +87,11 @@ def from_environment() -> dict:
         "MAIL_USE_SSL": _bool("MAIL_USE_SSL"),
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@egov.example.go.th"),
+    }
+
+
+def _rate_limits(redis_url: str | None) -> dict:
+    return {
         # Rate limits (Flask-Limiter syntax), counted where every worker sees them: Redis when
         # set, else (None) a SQLite file in the instance folder (app/ratelimits.py).
         "RATELIMIT_ENABLED": _bool("RATELIMIT_ENABLED", True),
@@ -89,6 +118,11 @@ def from_environment() -> dict:
         "RATELIMIT_TWO_FACTOR": os.environ.get("RATELIMIT_TWO_FACTOR", "10 per 15 minutes"),
         # Per mailbox (canonical address), every mail the site sends (app/mail.py).
         "MAIL_PER_RECIPIENT_LIMIT": os.environ.get("MAIL_PER_RECIPIENT_LIMIT", "5 per hour"),
+    }
+
+
+def _features() -> dict:
+    return {
         # Sign-up bots: a person needs at least this long to fill the form.
         "REGISTER_MIN_SECONDS": _int("REGISTER_MIN_SECONDS", 3),
         # Moderators and admins need a TOTP code (set up once) before /admin opens.
@@ -107,6 +141,11 @@ def from_environment() -> dict:
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=15),
         "EMAIL_VERIFY_MAX_AGE": timedelta(hours=48),
         "PASSWORD_RESET_MAX_AGE": timedelta(hours=2),
+    }
+
+
+def _sessions(production: bool) -> dict:
+    return {
         # Cookies.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -122,12 +161,3 @@ def from_environment() -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Asia/Bangkok",
         "LANGUAGES": ("th", "en"),
     }
-    if os.environ.get("SECRET_KEY"):
-        config["SECRET_KEY"] = os.environ["SECRET_KEY"]
-    if os.environ.get("SECRET_KEY_FALLBACKS"):
-        # Earlier keys, comma-separated, while moving to a new SECRET_KEY: sessions signed and
-        # staff TOTP secrets sealed with them still open (and are re-sealed with the new key).
-        config["SECRET_KEY_FALLBACKS"] = [
-            key.strip() for key in os.environ["SECRET_KEY_FALLBACKS"].split(",") if key.strip()
-        ]
-    return config
