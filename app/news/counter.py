@@ -301,6 +301,10 @@ def init_app(app: Flask) -> ViewCounter:
     counter = ViewCounter(app)
     app.extensions["news_view_counter"] = counter
     _counters.add(counter)
+    # Buffered views are written when the process exits; once per process, however many
+    # apps it makes (unregister first: registering twice would flush twice).
+    atexit.unregister(flush_all)
+    atexit.register(flush_all)
     return counter
 
 
@@ -317,6 +321,3 @@ def flush_all() -> int:
         except Exception:  # at exit, a failure must not stop the other flushes
             log.exception("view counter flush at exit failed")
     return total
-
-
-atexit.register(flush_all)
