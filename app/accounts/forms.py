@@ -95,13 +95,19 @@ def current_password_field(label):
 
 
 class StrongPasswordMixin:
-    """Checks the ``password`` field for strength against the other fields' words."""
+    """Checks the ``password`` field for strength against the other fields' words and the
+    person's own (``personal_words``: their address and name, when the form has no field for
+    them)."""
 
     strength_inputs: tuple[str, ...] = ()
 
+    def __init__(self, *args, personal_words: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.personal_words = tuple(personal_words)
+
     def validate_password(self, field):
         inputs = [getattr(self, name).data or "" for name in self.strength_inputs]
-        inputs.extend(getattr(self, "_extra_inputs", []))
+        inputs.extend(self.personal_words)
         problems = password_problems(field.data or "", inputs)
         if problems:
             raise ValidationError(" ".join(problems))

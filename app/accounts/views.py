@@ -215,8 +215,7 @@ def reset_password(token: str):
     if isinstance(user, svc.TokenError):
         expired = user is svc.TokenError.EXPIRED
         return render_template("accounts/reset_failed.html", expired=expired), 400
-    form = ResetPasswordForm()
-    form._extra_inputs = [user.email, user.display_name]
+    form = ResetPasswordForm(personal_words=(user.email, user.display_name))
     if form.validate_on_submit():
         svc.reset_password(token, form.password.data)
         db.session.commit()
@@ -258,8 +257,9 @@ def update_profile():
 @bp.route("/account/password", methods=["POST"])
 @login_required
 def change_password():
-    form = ChangePasswordForm(prefix="pw")
-    form._extra_inputs = [current_user.email, current_user.display_name]
+    form = ChangePasswordForm(
+        prefix="pw", personal_words=(current_user.email, current_user.display_name)
+    )
     valid = form.validate_on_submit()
     if valid and not svc.check_password(current_user, form.current_password.data):
         form.current_password.errors.append(_("Your current password is not correct."))
