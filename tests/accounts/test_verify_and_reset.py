@@ -151,6 +151,19 @@ def test_reset_refuses_a_weak_or_mismatched_password(client, db, outbox):
     assert login(client, user.email, PASSWORD).status_code == 302
 
 
+def test_reset_refuses_a_password_built_on_the_persons_own_words(client, db, outbox):
+    """The reset form has no e-mail or name field: the person's own words come from the
+    account (break it and this passes a password made of the address)."""
+    user = UserFactory(verified=True)
+    path = _reset_link(client, outbox, user.email).split("localhost", 1)[1]
+    weak = f"{user.email.split('@')[0]} horse battery staple 99"
+    response = post_form(client, path + "?lang=en", {"password": weak, "confirm": weak})
+    assert response.status_code == 400
+    assert "Do not use your name or e-mail address in your password." in response.get_data(
+        as_text=True
+    )
+
+
 def test_reset_is_rate_limited(app, client, db):
     app.config["RATELIMIT_RESET"] = "2 per minute"
     token = csrf_token(client, "/reset")
