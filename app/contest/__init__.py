@@ -7,7 +7,8 @@ bp = Blueprint("contest", __name__)
 
 
 def init_app(app: Flask) -> None:
-    """Routes, ``flask campaign``, the home panel, the admin menu, the account hooks, the demo."""
+    """Routes, ``flask campaign``, the admin menu, the account hooks, the demo (the home
+    panel, which names the winner once announced, is voting's)."""
     from app import hooks
     from app.accounts.services import account_deleting
     from app.contest.cli import campaign_cli
@@ -16,7 +17,6 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(campaign_cli)  # at the top level, as SPEC section 6 says
-    hooks.add_home_section(app, order=10, template="contest/_home_panel.html", context=_home)
     hooks.add_menu_item(app, "admin.contest_overview", _l("Contest overview"))
     hooks.add_menu_item(app, "admin.entries", _l("Name entries"))
     hooks.add_menu_item(app, "admin.shortlist", _l("Shortlist"), admin_only=True)
@@ -24,12 +24,6 @@ def init_app(app: Flask) -> None:
     hooks.add_data_exporter(app, export_entries)
     hooks.add_seeder(app, seed_contest)
     account_deleting.connect(_unlink_on_delete, sender=app)
-
-
-def _home() -> dict:
-    from app.contest.home import panel_context
-
-    return panel_context()
 
 
 def _unlink_on_delete(sender, user, **extra) -> None:

@@ -15,6 +15,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     cli.init_app(app)
+    hooks.add_home_section(app, order=10, template="contest/_home_panel.html", context=_home)
     hooks.add_menu_item(app, "admin.results", _l("Results and prize draw"), admin_only=True)
     hooks.add_menu_item(app, "admin.votes", _l("Vote checks"), admin_only=True)
     hooks.add_data_exporter(app, export_votes)
@@ -22,6 +23,12 @@ def init_app(app: Flask) -> None:
     hooks.add_feed_provider(app, _feed_draw_announcement)
     hooks.add_seeder(app, seed_voting)
     account_deleting.connect(_on_account_deleting, sender=app)
+
+
+def _home() -> dict:
+    from app.voting.home import panel_context
+
+    return panel_context()
 
 
 def _on_account_deleting(sender, user) -> None:
