@@ -54,7 +54,7 @@ class SQLiteStorage(Storage):
     """A ``limits`` storage in a SQLite file: ``sqlite:////absolute/path/ratelimits.sqlite3``.
 
     Options (``RATELIMIT_STORAGE_OPTIONS``): ``timeout``, seconds to wait for the write lock
-    (default 5). An error is a ``sqlite3.Error``, which Flask-Limiter answers by counting in
+    (default 10, as the site's database). An error is a ``sqlite3.Error``, which Flask-Limiter answers by counting in
     memory until the file answers again (``RATELIMIT_IN_MEMORY_FALLBACK_ENABLED``).
     """
 
@@ -65,7 +65,7 @@ class SQLiteStorage(Storage):
         self,
         uri: str | None = None,
         wrap_exceptions: bool = False,
-        timeout: float = 5.0,
+        timeout: float = 10.0,
         **_options: float | str | bool,
     ) -> None:
         prefix = f"{SCHEME}:///"
@@ -174,6 +174,16 @@ def default_storage_uri(instance_path: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    """Without a configured storage (no REDIS_URL, no RATELIMIT_STORAGE_URI), use the file."""
+    """Without a configured storage (no REDIS_URL, no RATELIMIT_STORAGE_URI), use the file.
+
+    The file, its WAL mode and its table are made here, once, before gunicorn forks: workers
+    that all made them at their first request together waited on each other's schema lock,
+    and a hit that waits past the timeout is let through (seen once, on a loaded machine)."""
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = default_storage_uri(app.instance_path)
+    uri = app.config["RATELIMIT_STORAGE_URI"]
+    if uri.startswith(f"{SCHEME}:///"):
+        try:
+            SQLiteStorage(uri)._connect().close()
+        except (sqlite3.Error, OSError):
+            app.logger.warning("rate-limit file %s cannot be prepared now", uri)
