@@ -117,7 +117,6 @@ def _comment(post: Post):
         return _render_post(post, form, 400)
     parent_id = form.parent_id.data
     parent = int(parent_id) if parent_id and parent_id.isdecimal() else None
-    services.lock_commenter(current_user)
     try:
         comment = services.add_comment(post, current_user, form.body.data, parent)
     except services.NewsError as error:
@@ -144,8 +143,7 @@ def report(slug: str, comment_id: int):
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    services.lock_commenter(current_user)  # a double click: the second waits, then sees the first
-    try:
+    try:  # the service takes the person's lock: a double click waits, then sees the first
         added = services.report_comment(comment, current_user)
     except services.NewsError as error:
         flash(str(error.message), "error")
